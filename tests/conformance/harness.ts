@@ -157,6 +157,8 @@ export class Ctx {
     if (v === null || typeof v !== "object") return v;
     if (depth > 3) return "<deep>";
     if (Array.isArray(v)) return v.map((x) => this.norm(x, depth + 1));
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return `<${(v as object).constructor?.name ?? "object"}>`;
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       out[k] = /port$/i.test(k) && typeof x === "number" ? this.port(x) : this.norm(x, depth + 1);
