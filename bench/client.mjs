@@ -1,0 +1,42 @@
+// Client half of a benchmark run on Node, in its own process (forked by bench/run.mjs).
+//   node bench/client.mjs <impl> <workload> <port> <params-json>
+// Reports over IPC: { type: "result", result } or { type: "error", message }.
+// fanout asks the parent to sample the server: -> { type: "mark", expect }, <- { type: "marked" }.
+import { performance } from "node:perf_hooks";
+import { clients } from "./clients.mjs";
+import { loadNet } from "./impls.mjs";
+import { WORKLOADS } from "./workloads.mjs";
+
+const [impl, workload, port, paramsJson] = process.argv.slice(2);
+
+function finish(msg) {
+  process.send(msg, () => process.exit(msg.type === "error" ? 1 : 0));
+}
+
+let markResolve = null;
+process.on("message", (msg) => {
+  if (msg.type === "marked" && markResolve) {
+    const res = markResolve;
+    markResolve = null;
+    res();
+  }
+});
+
+const hooks = {
+  mark() {
+    return new Promise((res) => {
+      markResolve = res;
+      process.send({ type: "mark" });
+    });
+  },
+};
+
+try {
+  const spec = WORKLOADS.find((w) => w.name === workload);
+  if (!spec) throw new Error(`unknown workload '${workload}'`);
+  const net = await loadNet(impl);
+  const result = await clients[spec.client](net, Number(port), JSON.parse(paramsJson), () => performance.now(), hooks);
+  finish({ type: "result", result });
+} catch (err) {
+  finish({ type: "error", message: String(err?.stack ?? err) });
+}

@@ -1,0 +1,39 @@
+// Where each implementation under test comes from, and whether it is built.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The built entry of each implementation (node:net needs none). */
+export const DIST = {
+  wasock: join(ROOT, "dist", "node", "index.mjs"),
+  guest: join(ROOT, "dist", "quickjs", "index.mjs"),
+};
+
+export const LABEL = {
+  node: "node:net",
+  wasock: "wasock/node",
+  guest: "QuickJS guest",
+  aa: "node:net (A/A)",
+};
+
+/** True when the implementation's dist entry exists. */
+export function isBuilt(impl) {
+  return impl === "node" || impl === "aa" || existsSync(DIST[impl]);
+}
+
+/** The `net` object of a Node-side implementation: node:net itself or wasock/node's default export. */
+export async function loadNet(impl) {
+  // "aa" is node:net under another name: an A/A run that shows the noise of the harness
+  if (impl === "node" || impl === "aa") return (await import("node:net")).default;
+  if (impl === "wasock") {
+    const mod = await import(pathToFileURL(DIST.wasock).href);
+    const net = mod.default ?? mod;
+    if (typeof net.createServer !== "function" || typeof net.connect !== "function") {
+      throw new Error(`${DIST.wasock} does not export a net module`);
+    }
+    return net;
+  }
+  throw new Error(`no Node-side net for implementation '${impl}'`);
+}
