@@ -1,0 +1,91 @@
+// Client half of a benchmark run inside a QuickJS sandbox (issue 4), in its own
+// process (forked by bench/run.mjs).
+//   node bench/guest-client.mjs <workload> <port> <params-json>
+// The guest script is bench/clients.mjs itself plus a few lines that run one
+// workload against the guest's `net` and print the result on a marked line.
+// Reports over IPC like bench/client.mjs.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DIST, ROOT } from "./impls.mjs";
+import { WORKLOADS } from "./workloads.mjs";
+
+const [workload, port, paramsJson] = process.argv.slice(2);
+const MARK_OK = "@@bench-result ";
+const MARK_ERR = "@@bench-error ";
+
+function finish(msg) {
+  process.send(msg, () => process.exit(msg.type === "error" ? 1 : 0));
+}
+
+/** The guest module: clients.mjs with its export turned into a local, then the runner. */
+export function guestSource(clientName, port, params) {
+  const clients = readFileSync(join(ROOT, "bench", "clients.mjs"), "utf8").replace(
+    /^export const clients =/m,
+    "const clients =",
+  );
+  return [
+    'import net from "net";',
+    clients,
+    "const now = typeof performance === 'object' && performance && typeof performance.now === 'function'",
+    "  ? () => performance.now() : () => Date.now();",
+    `clients[${JSON.stringify(clientName)}](net, ${Number(port)}, ${JSON.stringify(params)}, now, null).then(`,
+    `  (r) => console.log(${JSON.stringify(MARK_OK)} + JSON.stringify(r)),`,
+    `  (e) => console.log(${JSON.stringify(MARK_ERR)} + String((e && e.stack) || e) + " code=" + (e && e.code)),`,
+    ");",
+  ].join("\n");
+}
+
+/** Collects whatever the sandbox's console writes, whether it hands us strings, chunks or arguments. */
+function sink(lines) {
+  let partial = "";
+  const take = (text) => {
+    partial += text;
+    const parts = partial.split("\n");
+    partial = parts.pop();
+    lines.push(...parts);
+  };
+  const fn = (...args) => take(args.map(String).join(" ") + (args.length === 1 && String(args[0]).endsWith("\n") ? "" : "\n"));
+  // usable both as a callback and as a writable-like object
+  fn.write = (chunk, _enc, cb) => {
+    take(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    if (typeof cb === "function") cb();
+    return true;
+  };
+  fn.flush = () => {
+    if (partial) lines.push(partial);
+    partial = "";
+  };
+  return fn;
+}
+
+async function main() {
+  const spec = WORKLOADS.find((w) => w.name === workload);
+  if (!spec) throw new Error(`unknown workload '${workload}'`);
+  const mod = await import(pathToFileURL(DIST.guest).href);
+  const createSandbox = mod.createSandbox ?? mod.default?.createSandbox;
+  if (typeof createSandbox !== "function") throw new Error(`${DIST.guest} does not export createSandbox`);
+  const out = [];
+  const err = [];
+  const stdout = sink(out);
+  const stderr = sink(err);
+  const sandbox = await createSandbox({ allowNet: ["127.0.0.1:*"], stdout, stderr });
+  try {
+    await sandbox.run(guestSource(spec.client, port, JSON.parse(paramsJson)));
+  } finally {
+    await sandbox.dispose();
+  }
+  stdout.flush();
+  stderr.flush();
+  const ok = out.find((l) => l.startsWith(MARK_OK));
+  if (ok) return JSON.parse(ok.slice(MARK_OK.length));
+  const bad = out.find((l) => l.startsWith(MARK_ERR));
+  throw new Error(bad ? bad.slice(MARK_ERR.length) : `guest printed no result; stdout: ${out.join("\n").slice(-800)} stderr: ${err.join("\n").slice(-800)}`);
+}
+
+if (process.send) {
+  main().then(
+    (result) => finish({ type: "result", result }),
+    (e) => finish({ type: "error", message: String(e?.stack ?? e) }),
+  );
+}
