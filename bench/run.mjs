@@ -12,7 +12,7 @@
 //   wasock/node    client wasock/node server wasock/node (issue 3)
 //   QuickJS guest  client in a sandbox server node:net   (issue 4)
 // Results go to stdout as tables and to .bench-out/ as JSON.
-import { fork } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, loadavg } from "node:os";
 import { join } from "node:path";
@@ -165,6 +165,7 @@ async function main() {
   for (const impl of ["wasock", "guest"]) {
     if (wantedImpls.includes(impl) && !built[impl]) console.log(`${LABEL[impl]}: n/a (not built: ${DIST[impl]} missing)`);
   }
+  checkFdLimit();
   console.log(`${runs} round(s) per workload; order rotates each round\n`);
 
   const results = {};
@@ -222,6 +223,21 @@ async function main() {
   writeFileSync(file, JSON.stringify(report, null, 2));
   writeFileSync(join(outDir, "latest.json"), JSON.stringify(report, null, 2));
   console.log(`\nJSON: ${file}`);
+}
+
+/** fanout holds every connection open in both processes: each needs that many descriptors. */
+function checkFdLimit() {
+  const w = workloads.find((x) => x.name === "fanout");
+  if (!w) return;
+  const p = quick ? w.quick : w.full;
+  const need = p.first + p.more + 100;
+  let limit = NaN;
+  try {
+    limit = Number(execFileSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).trim());
+  } catch {}
+  if (Number.isFinite(limit) && limit < need) {
+    console.log(`warning: ulimit -n is ${limit}; fanout needs ${need} descriptors per process (raise it: ulimit -n ${need})`);
+  }
 }
 
 /** Medians, and the ratio against node:net taken round by round. */
