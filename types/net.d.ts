@@ -441,6 +441,7 @@ emit<E extends string | symbol>(event: Exclude<E, keyof SocketEvents>, ...args: 
      * listener). A failure (EADDRINUSE, ERR_ACCESS_DENIED) is emitted as 'error'.
      * Calling it while listening throws ERR_SERVER_ALREADY_LISTEN.
      */
+    listen(listeningListener?: () => void): this;
     listen(port?: number, hostname?: string, backlog?: number, listeningListener?: () => void): this;
     listen(port?: number, hostname?: string, listeningListener?: () => void): this;
     listen(port?: number, backlog?: number, listeningListener?: () => void): this;
