@@ -679,6 +679,7 @@ export interface InspectOptions {
 }
 
 const kBreakLength = 80;
+const kInspectCustom = Symbol.for("nodejs.util.inspect.custom");
 
 /**
  * util.inspect(value) for primitives, plain objects, arrays, class
@@ -791,6 +792,12 @@ function formatValue(value: unknown, depth: number, indent: number, seen: Set<ob
   if (typeof value === "function" && depth < 0) return functionBase(value);
   const obj = value as object;
   if (seen.has(obj)) return "[Circular *1]";
+  const custom = (obj as Record<symbol, unknown>)[kInspectCustom];
+  if (typeof custom === "function") {
+    const shim = (v: unknown, o?: InspectOptions) => inspect(v, o);
+    const ret = custom.call(obj, depth, { depth }, shim);
+    if (ret !== obj) return typeof ret === "string" ? ret : formatValue(ret, depth, indent, seen);
+  }
   const name = constructorName(obj);
   const isArray = Array.isArray(obj);
   const tag = (n: string | null, fallback: string) =>
