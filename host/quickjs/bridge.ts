@@ -1,0 +1,215 @@
+/**
+ * The net bridge: one host function per Backend method, and the driver's
+ * dispatch turned into calls of the guest's entry point.
+ *
+ * The guest only ever names sockets by number. The bridge keeps the set of
+ * handles it issued to this sandbox (from connect/listen results and
+ * Connection events, removed on Close/ServerClose) and refuses any other number
+ * with ERR_INVALID_HANDLE before the driver sees it, so a forged or stale number
+ * never reaches a socket; the core's generation-tagged handles check it again.
+ * Each sandbox has its own driver and core, so numbers mean nothing across
+ * sandboxes.
+ *
+ * Bytes: guest -> host is one copy out of the guest's ArrayBuffer; host ->
+ * guest is one `newArrayBuffer`.
+ */
+import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+import { BEv, type Backend, type ErrorInfo } from "../backend.ts";
+import { JSON_ARG } from "../../ts-api/guest.ts";
+
+/** What the sandbox needs from its driver: a Backend plus lifecycle. */
+export interface SandboxDriver extends Backend {
+  stats(): Record<string, number>;
+  dispose(): void;
+  hasRefs(): boolean;
+}
+
+type Impl = (args: QuickJSHandle[]) => QuickJSHandle | undefined;
+
+/** A host-side refusal that becomes a guest exception with `code`. */
+export class HostCallError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export function guestErrorHandle(ctx: QuickJSContext, e: unknown): QuickJSHandle {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const h = ctx.newError({ name: err instanceof TypeError ? "TypeError" : err.name === "RangeError" ? "RangeError" : "Error", message: err.message });
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "string") {
+    const c = ctx.newString(code);
+    ctx.setProp(h, "code", c);
+    c.dispose();
+  }
+  return h;
+}
+
+/** Install `impl` as `obj[name]`; host exceptions become guest exceptions. */
+export function hostFunction(ctx: QuickJSContext, obj: QuickJSHandle, name: string, impl: Impl): void {
+  const f = ctx.newFunction(name, (...args) => {
+    try {
+      return impl(args);
+    } catch (e) {
+      return { error: guestErrorHandle(ctx, e) };
+    }
+  });
+  ctx.setProp(obj, name, f);
+  f.dispose();
+}
+
+/** Dispose handles made for a call; the context's static values (undefined, null, true, false) are never disposed. */
+export function release(ctx: QuickJSContext, handles: QuickJSHandle[]): void {
+  for (const h of handles) {
+    if (h !== ctx.undefined && h !== ctx.null && h !== ctx.true && h !== ctx.false && h.alive) h.dispose();
+  }
+}
+
+export class Args {
+  readonly #ctx: QuickJSContext;
+  constructor(ctx: QuickJSContext) {
+    this.#ctx = ctx;
+  }
+  int(h: QuickJSHandle | undefined, name: string, min = -0x7fffffff, max = 0x7fffffff): number {
+    if (h === undefined || this.#ctx.typeof(h) !== "number") throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "${name}" must be a number`);
+    const n = this.#ctx.getNumber(h);
+    if (!Number.isInteger(n) || n < min || n > max) throw new HostCallError("ERR_OUT_OF_RANGE", `host call: "${name}" is out of range: ${n}`);
+    return n;
+  }
+  num(h: QuickJSHandle | undefined, name: string): number {
+    if (h === undefined || this.#ctx.typeof(h) !== "number") throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "${name}" must be a number`);
+    return this.#ctx.getNumber(h);
+  }
+  bool(h: QuickJSHandle | undefined): boolean {
+    return h !== undefined && this.#ctx.typeof(h) === "boolean" && this.#ctx.dump(h) === true;
+  }
+  str(h: QuickJSHandle | undefined, name: string): string {
+    if (h === undefined || this.#ctx.typeof(h) !== "string") throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "${name}" must be a string`);
+    return this.#ctx.getString(h);
+  }
+  json<T>(h: QuickJSHandle | undefined, name: string): T {
+    const text = this.str(h, name);
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      throw new HostCallError("ERR_INVALID_ARG_VALUE", `host call: "${name}" is not JSON`);
+    }
+    if (typeof v !== "object" || v === null || Array.isArray(v)) throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "${name}" must be an object`);
+    return v as T;
+  }
+}
+
+export class NetBridge {
+  readonly #ctx: QuickJSContext;
+  readonly #driver: SandboxDriver;
+  readonly #a: Args;
+  /** handles issued to this sandbox and not yet closed */
+  readonly handles = new Set<number>();
+
+  constructor(ctx: QuickJSContext, driver: SandboxDriver) {
+    this.#ctx = ctx;
+    this.#driver = driver;
+    this.#a = new Args(ctx);
+  }
+
+  #handle(h: QuickJSHandle | undefined): number {
+    const n = this.#a.num(h, "handle");
+    if (!this.handles.has(n)) throw new HostCallError("ERR_INVALID_HANDLE", `host call: ${n} is not a live handle of this sandbox`);
+    return n;
+  }
+
+  #issued(r: number | ErrorInfo): QuickJSHandle {
+    if (typeof r === "number") {
+      this.handles.add(r);
+      return this.#ctx.newNumber(r);
+    }
+    return this.#ctx.newString(JSON.stringify(r));
+  }
+
+  install(obj: QuickJSHandle): void {
+    const ctx = this.#ctx;
+    const d = this.#driver;
+    const a = this.#a;
+    const fn = (name: string, impl: Impl) => hostFunction(ctx, obj, name, impl);
+    fn("connectTcp", ([req]) => this.#issued(d.connectTcp(a.json(req, "req"))));
+    fn("connectIpc", ([req]) => this.#issued(d.connectIpc(a.json(req, "req"))));
+    fn("listenTcp", ([req]) => this.#issued(d.listenTcp(a.json(req, "req"))));
+    fn("listenIpc", ([req]) => this.#issued(d.listenIpc(a.json(req, "req"))));
+    fn("write", ([h, buf, off, len]) => {
+      const hh = this.#handle(h);
+      const offset = a.int(off, "offset", 0);
+      const length = a.int(len, "length", 0);
+      if (buf === undefined || ctx.typeof(buf) !== "object") throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "bytes" must be an ArrayBuffer`);
+      const view = ctx.getArrayBuffer(buf);
+      let copy: Uint8Array;
+      try {
+        if (offset + length > view.value.byteLength) throw new HostCallError("ERR_OUT_OF_RANGE", "host call: the range is outside the buffer");
+        copy = view.value.slice(offset, offset + length);
+      } finally {
+        view.dispose();
+      }
+      const r = d.write(hh, copy);
+      return r === undefined ? undefined : ctx.newString(JSON.stringify(r));
+    });
+    fn("end", ([h]) => void d.end(this.#handle(h)));
+    fn("destroy", ([h, reset]) => void d.destroy(this.#handle(h), a.bool(reset)));
+    fn("pause", ([h]) => void d.pause(this.#handle(h)));
+    fn("resume", ([h]) => void d.resume(this.#handle(h)));
+    fn("setTimeout", ([h, ms]) => void d.setTimeout(this.#handle(h), a.int(ms, "ms", 0)));
+    fn("setNoDelay", ([h, on]) => void d.setNoDelay(this.#handle(h), a.bool(on)));
+    fn("setKeepAlive", ([h, on, delay]) => void d.setKeepAlive(this.#handle(h), a.bool(on), a.int(delay, "initialDelay", 0)));
+    fn("ref", ([h, on]) => void d.ref(this.#handle(h), a.bool(on)));
+    fn("counters", ([h]) => ctx.newString(JSON.stringify(d.counters(this.#handle(h)))));
+    fn("socketInfo", ([h]) => ctx.newString(JSON.stringify(d.socketInfo(this.#handle(h)))));
+    fn("serverClose", ([h]) => void d.serverClose(this.#handle(h)));
+    fn("serverAddress", ([h]) => ctx.newString(JSON.stringify(d.serverAddress(this.#handle(h)) ?? null)));
+    fn("getConnections", ([h]) => ctx.newNumber(d.getConnections(this.#handle(h))));
+    fn("setMaxConnections", ([h, n]) => void d.setMaxConnections(this.#handle(h), a.int(n, "n")));
+    fn("serverRef", ([h, on]) => void d.serverRef(this.#handle(h), a.bool(on)));
+  }
+
+  /** The handles for one dispatch call: (h, ev, a, b, c, d), trailing undefineds dropped. */
+  eventArgs(h: number, ev: BEv, args: unknown[]): QuickJSHandle[] {
+    const ctx = this.#ctx;
+    if (ev === BEv.Connection && typeof args[0] === "number") this.handles.add(args[0]);
+    const out = [ctx.newNumber(h), ctx.newNumber(ev)];
+    let n = args.length;
+    while (n > 0 && args[n - 1] === undefined) n--;
+    const jsonAt = JSON_ARG[ev];
+    for (let i = 0; i < n; i++) {
+      const v = args[i];
+      if (jsonAt === i + 1) out.push(ctx.newString(JSON.stringify(v ?? null)));
+      else out.push(this.#value(v));
+    }
+    return out;
+  }
+
+  /** after the event was delivered */
+  delivered(h: number, ev: BEv): void {
+    if (ev === BEv.Close || ev === BEv.ServerClose) this.handles.delete(h);
+  }
+
+  #value(v: unknown): QuickJSHandle {
+    const ctx = this.#ctx;
+    switch (typeof v) {
+      case "number":
+        return ctx.newNumber(v);
+      case "string":
+        return ctx.newString(v);
+      case "boolean":
+        return v ? ctx.true : ctx.false;
+      case "undefined":
+        return ctx.undefined;
+      default:
+        if (v === null) return ctx.null;
+        if (v instanceof Uint8Array) {
+          const whole = v.byteOffset === 0 && v.byteLength === v.buffer.byteLength;
+          return ctx.newArrayBuffer(whole ? v.buffer : (v as unknown as ArrayBuffer));
+        }
+        return ctx.newString(JSON.stringify(v));
+    }
+  }
+}

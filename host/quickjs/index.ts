@@ -1,0 +1,33 @@
+/**
+ * wasock/quickjs: run scripts inside QuickJS sandboxes that get Node's `net`
+ * under the embedder's policy. See docs/quickjs.md.
+ */
+import { newQuickJSWASMModule, RELEASE_SYNC } from "quickjs-emscripten";
+import { NodeDriver } from "../node/driver.ts";
+import { policyFrom } from "../policy.ts";
+import type { SandboxDriver } from "./bridge.ts";
+import { resolveOptions, type ResolvedOptions, type SandboxOptions } from "./options.ts";
+import { Sandbox } from "./sandbox.ts";
+
+export { Sandbox } from "./sandbox.ts";
+export type { RunInput, RunResult, SandboxStats } from "./sandbox.ts";
+export type { Output, SandboxOptions } from "./options.ts";
+export { GuestError } from "./guest-error.ts";
+
+function createDriver(o: ResolvedOptions): SandboxDriver {
+  const p = o.policyInput;
+  const policy = "connect" in p ? p : policyFrom(p);
+  return new NodeDriver({ policy, quotas: o.quotas }) as unknown as SandboxDriver;
+}
+
+/**
+ * A new sandbox with its own QuickJS runtime (in its own wasm instance, so
+ * memories are separate and a QuickJS abort stays inside it) and its own
+ * socket core, policy and quotas. Everything is denied unless `allowNet` says
+ * otherwise.
+ */
+export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const opts = resolveOptions(options);
+  const wasm = await newQuickJSWASMModule(RELEASE_SYNC);
+  return new Sandbox(wasm, opts, createDriver(opts));
+}

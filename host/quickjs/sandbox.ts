@@ -1,0 +1,499 @@
+/**
+ * A sandbox: one QuickJS runtime (in its own wasm module instance), one driver
+ * (its own socket core, policy and quotas), and the event loop that joins them.
+ *
+ * The host drives the loop. Every callback into the guest (an I/O event, a
+ * timer, an immediate) is one `#call`: arm the CPU deadline, call the guest's
+ * entry point (which drains the nextTick queue itself), run QuickJS's pending
+ * jobs, then look at what the callback did (an uncaught error, process.exit, an
+ * exceeded CPU budget). `run()` settles once nothing ref'ed is left: no
+ * ref'ed socket or server in the driver and no ref'ed guest timer or immediate.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten";
+import type { BEv } from "../backend.ts";
+import { Args, hostFunction, NetBridge, release, type SandboxDriver } from "./bridge.ts";
+import { GuestError, readGuestError } from "./guest-error.ts";
+import { guestSource } from "./guest-source.ts";
+import { HOST_KEY, MODULES_KEY, type GuestConfig } from "./guest/host.ts";
+import { ModuleMap } from "./modules.ts";
+import type { ResolvedOptions } from "./options.ts";
+
+export interface RunResult {
+  /** process.exitCode, or the code given to process.exit() */
+  exitCode: number;
+}
+
+export interface SandboxStats {
+  /** sockets open in this sandbox's core */
+  sockets: number;
+  servers: number;
+  /** bytes buffered on the host side (queued writes + paused reads) */
+  bufferedBytes: number;
+  bytesRead: number;
+  bytesWritten: number;
+  /** entries in the core's table */
+  liveHandles: number;
+  /** handles the guest may still name */
+  guestHandles: number;
+  /** bytes the guest's QuickJS heap uses */
+  guestHeapBytes: number;
+  [k: string]: number;
+}
+
+export type RunInput = string | URL | { source: string; filename?: string };
+
+type Outcome = { ok: RunResult } | { err: Error };
+
+export class Sandbox {
+  readonly #opts: ResolvedOptions;
+  readonly #rt: QuickJSRuntime;
+  readonly #ctx: QuickJSContext;
+  readonly #driver: SandboxDriver;
+  readonly #bridge: NetBridge;
+  readonly #modules: ModuleMap;
+  #entry: { dispatch: QuickJSHandle; timer: QuickJSHandle; immediate: QuickJSHandle } | null = null;
+  #main: QuickJSHandle | null = null;
+
+  #deadline = Infinity;
+  #interrupted = false;
+  #timer: NodeJS.Timeout | null = null;
+  #timerDeadline = -1;
+  #timerRef = false;
+  #immediate: NodeJS.Immediate | null = null;
+  #immPending = false;
+  #immRef = false;
+  #checkPending = false;
+
+  #started = false;
+  #halted = false;
+  #disposed = false;
+  #driverDisposed = false;
+  #exitCode: number | undefined;
+  #pendingError: Error | null = null;
+  #settle: ((o: Outcome) => void) | null = null;
+
+  /** @internal use createSandbox() */
+  constructor(wasm: QuickJSWASMModule, opts: ResolvedOptions, driver: SandboxDriver) {
+    this.#opts = opts;
+    this.#driver = driver;
+    this.#modules = new ModuleMap(opts.root);
+    const rt = (this.#rt = wasm.newRuntime());
+    rt.setMemoryLimit(opts.memoryLimit);
+    rt.setMaxStackSize(opts.maxStackSize);
+    rt.setInterruptHandler(() => {
+      if (Date.now() <= this.#deadline) return false;
+      this.#interrupted = true;
+      return true;
+    });
+    rt.setModuleLoader(
+      (name) => {
+        try {
+          return this.#modules.load(name);
+        } catch (e) {
+          return { error: e as Error };
+        }
+      },
+      (base, requested) => {
+        try {
+          return this.#modules.normalize(base, requested);
+        } catch (e) {
+          return { error: e as Error };
+        }
+      },
+    );
+    const ctx = (this.#ctx = rt.newContext());
+    this.#bridge = new NetBridge(ctx, driver);
+    try {
+      this.#installHost();
+      driver.setDispatch((h, ev, a, b, c, d) => this.#onEvent(h, ev, a, b, c, d));
+      this.#deadline = Date.now() + Math.max(opts.cpuBudgetMs, 5000);
+      const r = ctx.evalCode(guestSource(), "wasock:guest.js", { type: "global" });
+      if (r.error) {
+        const err = readGuestError(ctx, r.error);
+        r.error.dispose();
+        throw err;
+      }
+      r.value.dispose();
+      if (this.#entry === null) throw new Error("wasock: the guest bundle did not register its entry points");
+      this.#modules.setExports(this.#evalJson(`JSON.stringify(Object.fromEntries(Object.entries(globalThis[Symbol.for(${JSON.stringify(MODULES_KEY)})]).map(([k, v]) => [k, Object.getOwnPropertyNames(v)])))`));
+      this.#deadline = Infinity;
+    } catch (e) {
+      this.#teardown();
+      throw e;
+    }
+  }
+
+  #evalJson<T>(code: string): T {
+    const r = this.#ctx.evalCode(code, "wasock:init.js", { type: "global" });
+    if (r.error) {
+      const err = readGuestError(this.#ctx, r.error);
+      r.error.dispose();
+      throw err;
+    }
+    const text = this.#ctx.getString(r.value);
+    r.value.dispose();
+    return JSON.parse(text) as T;
+  }
+
+  #installHost(): void {
+    const ctx = this.#ctx;
+    const a = new Args(ctx);
+    const host = ctx.newObject();
+    try {
+      const fn = (name: string, impl: (args: QuickJSHandle[]) => QuickJSHandle | undefined) => hostFunction(ctx, host, name, impl);
+      const config: GuestConfig = { argv: ["wasock", "[eval]"], env: this.#opts.env, cwd: this.#modules.root };
+      fn("config", () => ctx.newString(JSON.stringify(config)));
+      fn("print", ([fd, text]) => {
+        const t = a.str(text, "text");
+        if (a.int(fd, "fd", 1, 2) === 1) this.#opts.stdout(t);
+        else this.#opts.stderr(t);
+        return undefined;
+      });
+      fn("setTimer", ([deadline, refed]) => {
+        this.#armTimer(a.num(deadline, "deadline"), a.bool(refed));
+        return undefined;
+      });
+      fn("setImmediates", ([pending, refed]) => {
+        this.#armImmediate(a.bool(pending), a.bool(refed));
+        return undefined;
+      });
+      fn("exit", ([code]) => {
+        if (this.#exitCode === undefined) this.#exitCode = code !== undefined && ctx.typeof(code) === "number" ? ctx.getNumber(code) | 0 : 0;
+        return undefined;
+      });
+      fn("fail", ([err]) => {
+        if (this.#pendingError === null) this.#pendingError = err === undefined ? new GuestError("Error", "undefined", "") : readGuestError(ctx, err);
+        return undefined;
+      });
+      fn("register", ([dispatch, timer, immediate]) => {
+        if (this.#entry !== null) throw new Error("host call: entry points are already registered");
+        for (const f of [dispatch, timer, immediate]) {
+          if (f === undefined || ctx.typeof(f) !== "function") throw new TypeError("host call: entry points must be functions");
+        }
+        this.#entry = { dispatch: dispatch!.dup(), timer: timer!.dup(), immediate: immediate!.dup() };
+        return undefined;
+      });
+      this.#bridge.install(host);
+      const key = ctx.newSymbolFor(HOST_KEY);
+      ctx.defineProp(ctx.global, key, { value: host, configurable: false, enumerable: false });
+      key.dispose();
+    } finally {
+      host.dispose();
+    }
+  }
+
+  // ---- the loop ----------------------------------------------------------------
+
+  /** One callback into the guest, with its ticks and microtasks. Returns the entry's number result. */
+  #call(fn: QuickJSHandle, args: QuickJSHandle[]): number {
+    const ctx = this.#ctx;
+    let ret = 0;
+    this.#deadline = Date.now() + this.#opts.cpuBudgetMs;
+    const r = ctx.callFunction(fn, ctx.undefined, args);
+    if (r.error) {
+      this.#caught(r.error);
+    } else {
+      if (ctx.typeof(r.value) === "number") ret = ctx.getNumber(r.value);
+      r.value.dispose();
+    }
+    this.#runJobs();
+    this.#deadline = Infinity;
+    this.#afterCallback();
+    return ret;
+  }
+
+  #caught(h: QuickJSHandle): void {
+    if (this.#pendingError === null) this.#pendingError = readGuestError(this.#ctx, h);
+    h.dispose();
+  }
+
+  #runJobs(): void {
+    for (;;) {
+      const r = this.#rt.executePendingJobs(-1);
+      if (!r.error) {
+        r.dispose();
+        return;
+      }
+      this.#caught(r.error);
+      if (this.#interrupted) return;
+    }
+  }
+
+  #afterCallback(): void {
+    if (this.#interrupted) {
+      this.#interrupted = false;
+      this.#pendingError = new GuestError("InternalError", `interrupted: a callback ran longer than the CPU budget (${this.#opts.cpuBudgetMs} ms)`, "");
+      (this.#pendingError as GuestError).code = "ERR_CPU_BUDGET_EXCEEDED";
+    }
+    if (this.#pendingError !== null) {
+      const err = this.#pendingError;
+      this.#pendingError = null;
+      this.#finish({ err });
+      return;
+    }
+    if (this.#exitCode !== undefined) {
+      this.#finish({ ok: { exitCode: this.#exitCode } });
+      return;
+    }
+    if (this.#main !== null) this.#checkMain();
+    this.#scheduleCheck();
+  }
+
+  /** the module's evaluation promise: a rejection is an uncaught error */
+  #checkMain(): void {
+    const main = this.#main!;
+    const state = this.#ctx.getPromiseState(main);
+    if (state.type === "pending") return;
+    this.#main = null;
+    if (state.type === "rejected") {
+      this.#pendingError = readGuestError(this.#ctx, state.error);
+      state.error.dispose();
+      main.dispose();
+      this.#afterCallback();
+      return;
+    }
+    if (state.value !== main) state.value.dispose();
+    main.dispose();
+  }
+
+  #onEvent(h: number, ev: BEv, a: unknown, b: unknown, c: unknown, d: unknown): void {
+    if (this.#halted || this.#entry === null) {
+      this.#bridge.delivered(h, ev);
+      return;
+    }
+    const args = this.#bridge.eventArgs(h, ev, [a, b, c, d]);
+    try {
+      this.#call(this.#entry.dispatch, args);
+    } finally {
+      release(this.#ctx, args);
+      this.#bridge.delivered(h, ev);
+    }
+  }
+
+  #armTimer(deadline: number, refed: boolean): void {
+    this.#timerDeadline = deadline;
+    this.#timerRef = refed;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (deadline < 0 || this.#halted) return;
+    this.#timer = setTimeout(() => this.#fireTimers(), Math.min(0x7fffffff, Math.max(0, deadline - Date.now())));
+    if (!refed) this.#timer.unref();
+  }
+
+  #fireTimers(): void {
+    this.#timer = null;
+    const now = Date.now();
+    for (let i = 0; i < 10_000 && !this.#halted; i++) {
+      const nowHandle = this.#ctx.newNumber(now);
+      let more: number;
+      try {
+        more = this.#call(this.#entry!.timer, [nowHandle]);
+      } finally {
+        nowHandle.dispose();
+      }
+      if (more !== 1) break;
+    }
+    // Node's timer may fire a little before the guest's Date.now() reaches the deadline.
+    if (!this.#halted && this.#timer === null && this.#timerDeadline >= 0) this.#armTimer(this.#timerDeadline, this.#timerRef);
+  }
+
+  #armImmediate(pending: boolean, refed: boolean): void {
+    this.#immPending = pending;
+    this.#immRef = refed;
+    if (!pending || this.#halted) {
+      if (this.#immediate !== null) clearImmediate(this.#immediate);
+      this.#immediate = null;
+      return;
+    }
+    if (this.#immediate === null) this.#immediate = setImmediate(() => this.#fireImmediates());
+    if (refed) this.#immediate.ref();
+    else this.#immediate.unref();
+  }
+
+  #fireImmediates(): void {
+    this.#immediate = null;
+    while (!this.#halted) {
+      if (this.#call(this.#entry!.immediate, []) !== 1) break;
+    }
+    if (!this.#halted && this.#immPending && this.#immediate === null) this.#armImmediate(true, this.#immRef);
+  }
+
+  #alive(): boolean {
+    return this.#driver.hasRefs() || (this.#timerDeadline >= 0 && this.#timerRef) || (this.#immPending && this.#immRef);
+  }
+
+  #scheduleCheck(): void {
+    if (this.#checkPending || this.#halted || this.#settle === null) return;
+    this.#checkPending = true;
+    setImmediate(() => {
+      this.#checkPending = false;
+      if (this.#halted || this.#settle === null || this.#alive()) return;
+      if (this.#main !== null) {
+        this.#opts.stderr("Warning: Detected unsettled top-level await\n");
+        this.#finish({ ok: { exitCode: 13 } });
+        return;
+      }
+      this.#finish({ ok: { exitCode: this.#guestExitCode() } });
+    });
+  }
+
+  #guestExitCode(): number {
+    const ctx = this.#ctx;
+    const p = ctx.getProp(ctx.global, "process");
+    try {
+      const c = ctx.getProp(p, "exitCode");
+      try {
+        return ctx.typeof(c) === "number" ? ctx.getNumber(c) | 0 : 0;
+      } finally {
+        c.dispose();
+      }
+    } finally {
+      p.dispose();
+    }
+  }
+
+  /** the run is over: stop the loop, close every socket, settle run() */
+  #finish(o: Outcome): void {
+    this.#halt();
+    const settle = this.#settle;
+    this.#settle = null;
+    settle?.(o);
+  }
+
+  #halt(): void {
+    if (this.#halted) return;
+    this.#halted = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    if (this.#immediate !== null) clearImmediate(this.#immediate);
+    this.#timer = null;
+    this.#immediate = null;
+    this.#disposeDriver();
+  }
+
+  #disposeDriver(): void {
+    if (this.#driverDisposed) return;
+    this.#driverDisposed = true;
+    this.#driver.dispose();
+  }
+
+  // ---- public API --------------------------------------------------------------
+
+  /**
+   * Run a script: a file path (resolved against the module root), a file URL, or
+   * `{ source, filename? }`. A string that is not an existing file is run as
+   * source. Settles when the script's loop is empty; rejects with the guest's
+   * uncaught error (a `GuestError` with the guest's stack and error properties).
+   */
+  run(input: RunInput): Promise<RunResult> {
+    if (this.#disposed) return Promise.reject(new Error("wasock: the sandbox is disposed"));
+    if (this.#started) return Promise.reject(new Error("wasock: a sandbox runs one script; create another sandbox"));
+    this.#started = true;
+    let source: string;
+    let filename: string;
+    try {
+      ({ source, filename } = this.#load(input));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise<RunResult>((resolveRun, rejectRun) => {
+      this.#settle = (o) => ("ok" in o ? resolveRun(o.ok) : rejectRun(o.err));
+      const ctx = this.#ctx;
+      this.#deadline = Date.now() + this.#opts.cpuBudgetMs;
+      const r = ctx.evalCode(source, filename, { type: "module" });
+      if (r.error) this.#caught(r.error);
+      else this.#main = r.value;
+      this.#runJobs();
+      this.#deadline = Infinity;
+      this.#afterCallback();
+    });
+  }
+
+  #load(input: RunInput): { source: string; filename: string } {
+    const root = this.#modules.root;
+    if (typeof input === "object" && !(input instanceof URL)) {
+      if (typeof input.source !== "string") throw new TypeError('The "source" property must be a string');
+      const filename = input.filename !== undefined ? resolve(root, input.filename) : join(root, "[eval].mjs");
+      return { source: input.source, filename };
+    }
+    const path = input instanceof URL ? new URL(input).pathname : input;
+    if (typeof path !== "string") throw new TypeError("run() takes a file path, a URL or { source }");
+    const file = isAbsolute(path) ? path : resolve(root, path);
+    let isFile = false;
+    if (!path.includes("\n")) {
+      try {
+        isFile = statSync(file).isFile();
+      } catch {
+        isFile = false;
+      }
+    }
+    if (!isFile) {
+      if (input instanceof URL) throw new Error(`Cannot find module '${file}'`);
+      return { source: path, filename: join(root, "[eval].mjs") };
+    }
+    this.#modules.checkInside(file);
+    return { source: readFileSync(file, "utf8"), filename: file };
+  }
+
+  stats(): SandboxStats {
+    const s = this.#disposed ? {} : this.#driver.stats();
+    let heap = 0;
+    if (!this.#disposed) {
+      const usage = this.#rt.computeMemoryUsage();
+      const dumped = this.#ctx.dump(usage) as { memory_used_size?: number };
+      usage.dispose();
+      heap = dumped.memory_used_size ?? 0;
+    }
+    return {
+      sockets: 0,
+      servers: 0,
+      bufferedBytes: 0,
+      bytesRead: 0,
+      bytesWritten: 0,
+      liveHandles: 0,
+      ...s,
+      guestHandles: this.#bridge.handles.size,
+      guestHeapBytes: heap,
+    };
+  }
+
+  /** true once run() settled or the sandbox was disposed */
+  get finished(): boolean {
+    return this.#halted;
+  }
+
+  /**
+   * Close every socket and server, stop the loop, and free the QuickJS runtime.
+   * A pending run() rejects. Throws if the runtime could not be freed cleanly
+   * (a leaked QuickJS handle).
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    if (this.#settle !== null) {
+      const err = new Error("wasock: the sandbox was disposed while its script was running");
+      (err as { code?: string }).code = "ERR_SANDBOX_DISPOSED";
+      this.#finish({ err });
+    }
+    this.#halt();
+    this.#teardown();
+  }
+
+  #teardown(): void {
+    this.#disposed = true;
+    this.#halted = true;
+    this.#disposeDriver();
+    if (this.#entry !== null) {
+      this.#entry.dispatch.dispose();
+      this.#entry.timer.dispose();
+      this.#entry.immediate.dispose();
+      this.#entry = null;
+    }
+    if (this.#main !== null) {
+      this.#main.dispose();
+      this.#main = null;
+    }
+    this.#ctx.dispose();
+    this.#rt.dispose();
+  }
+}

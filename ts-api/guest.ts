@@ -1,0 +1,165 @@
+/**
+ * The guest side of the QuickJS net bridge: a `Backend` whose methods are host
+ * functions.
+ *
+ * Inside a sandbox, `net` is the same ts-api module as on Node
+ * (`createNetModule(backend)`); only the backend differs. Each Backend method
+ * is one host function (see `NetHost`), which calls the sandbox's own driver on
+ * the Node side. Plain objects cross as JSON text, bytes as ArrayBuffers
+ * (copied once per direction), handles as numbers that the host checks against
+ * the handles it issued to this sandbox.
+ */
+import { Buffer } from "node:buffer";
+import type {
+  Backend,
+  ConnectIpc,
+  ConnectTcp,
+  Dispatch,
+  ErrorInfo,
+  ListenIpc,
+  ListenTcp,
+  ServerAddress,
+  SocketCounters,
+  SocketInfo,
+} from "../host/backend.ts";
+import { BEv } from "../host/backend.ts";
+import { createNetModule } from "./net.ts";
+
+/** The net host functions, one per Backend method. Objects are JSON text. */
+export interface NetHost {
+  /** a handle, or an ErrorInfo as JSON */
+  connectTcp(req: string): number | string;
+  connectIpc(req: string): number | string;
+  /** bytes[offset, offset + length) are queued; an ErrorInfo as JSON on refusal */
+  write(h: number, bytes: ArrayBufferLike, offset: number, length: number): string | undefined;
+  end(h: number): void;
+  destroy(h: number, reset: boolean): void;
+  pause(h: number): void;
+  resume(h: number): void;
+  setTimeout(h: number, ms: number): void;
+  setNoDelay(h: number, on: boolean): void;
+  setKeepAlive(h: number, on: boolean, initialDelayMs: number): void;
+  ref(h: number, on: boolean): void;
+  /** SocketCounters as JSON */
+  counters(h: number): string;
+  /** SocketInfo as JSON */
+  socketInfo(h: number): string;
+  listenTcp(req: string): number | string;
+  listenIpc(req: string): number | string;
+  serverClose(h: number): void;
+  /** ServerAddress | null as JSON */
+  serverAddress(h: number): string;
+  getConnections(h: number): number;
+  setMaxConnections(h: number, n: number): void;
+  serverRef(h: number, on: boolean): void;
+}
+
+/**
+ * Which argument of each event the host sends as JSON text (1 = a, 2 = b).
+ * The host side (host/quickjs/bridge.ts) encodes with the same table.
+ */
+export const JSON_ARG: Readonly<Record<number, 1 | 2>> = {
+  [BEv.Lookup]: 1,
+  [BEv.Connect]: 1,
+  [BEv.Error]: 1,
+  [BEv.Connection]: 2,
+  [BEv.Listening]: 1,
+  [BEv.Drop]: 1,
+};
+
+function handleOr(r: number | string): number | ErrorInfo {
+  return typeof r === "number" ? r : (JSON.parse(r) as ErrorInfo);
+}
+
+/** A Backend over host functions. `dispatch` is the entry the host calls for every event. */
+export class GuestBackend implements Backend {
+  readonly #host: NetHost;
+  #dispatch: Dispatch | null = null;
+
+  constructor(host: NetHost) {
+    this.#host = host;
+  }
+
+  /** Called by the host, once per event, in the driver's order. */
+  deliver(h: number, ev: BEv, a?: unknown, b?: unknown, c?: unknown, d?: unknown): void {
+    const which = JSON_ARG[ev];
+    if (which === 1) a = JSON.parse(a as string);
+    else if (which === 2) b = JSON.parse(b as string);
+    else if (ev === BEv.Data) a = Buffer.from(a as ArrayBuffer);
+    const dispatch = this.#dispatch;
+    if (dispatch === null) throw new Error("wasock: event before setDispatch");
+    dispatch(h, ev, a, b, c, d);
+  }
+
+  setDispatch(d: Dispatch): void {
+    this.#dispatch = d;
+  }
+
+  connectTcp(req: ConnectTcp): number | ErrorInfo {
+    return handleOr(this.#host.connectTcp(JSON.stringify(req)));
+  }
+  connectIpc(req: ConnectIpc): number | ErrorInfo {
+    return handleOr(this.#host.connectIpc(JSON.stringify(req)));
+  }
+  write(h: number, chunk: Uint8Array): ErrorInfo | undefined {
+    const r = this.#host.write(h, chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    return r === undefined ? undefined : (JSON.parse(r) as ErrorInfo);
+  }
+  end(h: number): void {
+    this.#host.end(h);
+  }
+  destroy(h: number, reset: boolean): void {
+    this.#host.destroy(h, reset);
+  }
+  pause(h: number): void {
+    this.#host.pause(h);
+  }
+  resume(h: number): void {
+    this.#host.resume(h);
+  }
+  setTimeout(h: number, ms: number): void {
+    this.#host.setTimeout(h, ms);
+  }
+  setNoDelay(h: number, on: boolean): void {
+    this.#host.setNoDelay(h, on);
+  }
+  setKeepAlive(h: number, on: boolean, initialDelayMs: number): void {
+    this.#host.setKeepAlive(h, on, initialDelayMs);
+  }
+  ref(h: number, on: boolean): void {
+    this.#host.ref(h, on);
+  }
+  counters(h: number): SocketCounters {
+    return JSON.parse(this.#host.counters(h)) as SocketCounters;
+  }
+  socketInfo(h: number): SocketInfo {
+    return JSON.parse(this.#host.socketInfo(h)) as SocketInfo;
+  }
+  listenTcp(req: ListenTcp): number | ErrorInfo {
+    return handleOr(this.#host.listenTcp(JSON.stringify(req)));
+  }
+  listenIpc(req: ListenIpc): number | ErrorInfo {
+    return handleOr(this.#host.listenIpc(JSON.stringify(req)));
+  }
+  serverClose(h: number): void {
+    this.#host.serverClose(h);
+  }
+  serverAddress(h: number): ServerAddress | null {
+    return JSON.parse(this.#host.serverAddress(h)) as ServerAddress | null;
+  }
+  getConnections(h: number): number {
+    return this.#host.getConnections(h);
+  }
+  setMaxConnections(h: number, n: number): void {
+    this.#host.setMaxConnections(h, n);
+  }
+  serverRef(h: number, on: boolean): void {
+    this.#host.serverRef(h, on);
+  }
+}
+
+/** The guest's `net` module and the backend whose `deliver` the host calls. */
+export function createGuestNet(host: NetHost): { net: ReturnType<typeof createNetModule>; backend: GuestBackend } {
+  const backend = new GuestBackend(host);
+  return { net: createNetModule(backend), backend };
+}
