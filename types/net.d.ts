@@ -237,6 +237,8 @@ declare module "net" {
     /** Enable keep-alive on accepted sockets (default false). */
     keepAlive?: boolean;
     keepAliveInitialDelay?: number;
+    /** `readableHighWaterMark` and `writableHighWaterMark` of accepted sockets. */
+    highWaterMark?: number;
   }
 
   interface ListenOptionsBase {
@@ -382,8 +384,10 @@ declare module "net" {
     /** The delay given to `setTimeout()`, if any. */
     readonly timeout?: number;
     readonly readyState: SocketReadyState;
-    /** With `autoSelectFamily`: the `ip:port` addresses tried, in order. */
-    readonly autoSelectFamilyAttemptedAddresses: string[];
+    /** With `autoSelectFamily`: the `ip:port` addresses tried, in order (undefined otherwise). */
+    readonly autoSelectFamilyAttemptedAddresses: string[] | undefined;
+    /** The server that accepted this socket; null for a client socket (as Node, undocumented there). */
+    readonly server: Server | null;
 
 /** Adds `listener` for `event`; typed for the events of `SocketEvents`, any other name falls back to `...args: any[]`. */
 addListener<K extends keyof SocketEvents>(event: K, listener: (...args: SocketEvents[K]) => void): this;
@@ -466,6 +470,13 @@ emit<E extends string | symbol>(event: Exclude<E, keyof SocketEvents>, ...args: 
     maxConnections: number;
     /** True while listening. */
     readonly listening: boolean;
+    /** The `ServerOpts` given to the constructor, as Node keeps them (undocumented there). */
+    allowHalfOpen: boolean;
+    pauseOnConnect: boolean;
+    noDelay: boolean;
+    keepAlive: boolean;
+    keepAliveInitialDelay: number;
+    highWaterMark: number | undefined;
     /** Closes the server; resolves once closed. */
     [Symbol.asyncDispose](): Promise<void>;
 

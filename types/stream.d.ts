@@ -228,7 +228,6 @@ emit<E extends string | symbol>(event: Exclude<E, keyof WritableEvents>, ...args
     readonly writableObjectMode: boolean;
     readonly writableCorked: number;
     readonly writableNeedDrain: boolean;
-    readonly writableAborted: boolean;
     _write(chunk: any, encoding: BufferEncoding, callback: (error?: Error | null) => void): void;
     _writev?(chunks: Array<{ chunk: any; encoding: BufferEncoding }>, callback: (error?: Error | null) => void): void;
     _final(callback: (error?: Error | null) => void): void;

@@ -1,0 +1,109 @@
+// No drift between the published guest types (types/) and the runtime: the public
+// members of `net`, `net.Socket` and `net.Server` that types/ declares must be exactly
+// those that the runtime has, on Node and inside a QuickJS sandbox. Members shared with
+// the base classes (stream.Duplex, events.EventEmitter) are compared separately: each
+// one declared must exist at run time.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Duplex } from "node:stream";
+import { EventEmitter } from "node:events";
+import { beforeAll, describe, expect, it } from "vitest";
+import { declaredSurface, type DeclaredSurface } from "./declared.ts";
+import { LIST_MEMBERS, type RuntimeSurface } from "./members.ts";
+import { ROOT } from "./tsc.ts";
+import type { Backend } from "../../host/backend.ts";
+
+type ListFn = (net: unknown, D: unknown, E: unknown) => RuntimeSurface;
+const listMembers = (0, eval)(LIST_MEMBERS) as ListFn;
+
+const SURFACES = ["net", "socket", "server", "socketStatic", "serverStatic"] as const;
+
+function diff(declared: DeclaredSurface, runtime: RuntimeSurface) {
+  const out: Record<string, { declaredNotImplemented: string[]; implementedNotDeclared: string[] }> = {};
+  for (const k of SURFACES) {
+    const d = new Set(declared[k]);
+    const r = new Set(runtime[k]);
+    out[k] = {
+      declaredNotImplemented: [...d].filter((n) => !r.has(n)),
+      implementedNotDeclared: [...r].filter((n) => !d.has(n)),
+    };
+  }
+  return out;
+}
+
+function noDrift() {
+  return Object.fromEntries(SURFACES.map((k) => [k, { declaredNotImplemented: [], implementedNotDeclared: [] }]));
+}
+
+function expectNoDrift(declared: DeclaredSurface, runtime: RuntimeSurface): void {
+  // Guard against a lister that sees nothing: the comparison would then be vacuous.
+  expect(runtime.net).toContain("createServer");
+  expect(runtime.socket).toContain("setNoDelay");
+  expect(runtime.server).toContain("listen");
+  expect(diff(declared, runtime)).toEqual(noDrift());
+  // Base-class members that types/ declares (Duplex, EventEmitter) exist at run time.
+  expect(declared.duplexAll.filter((n) => !runtime.duplexAll.includes(n))).toEqual([]);
+  expect(declared.emitterAll.filter((n) => !runtime.emitterAll.includes(n))).toEqual([]);
+}
+
+/** A Backend that only accepts setDispatch: listing members never does I/O. */
+const stubBackend = new Proxy({} as Backend, {
+  get: (_t, key) =>
+    key === "setDispatch"
+      ? () => {}
+      : () => {
+          throw new Error(`drift test: unexpected backend call ${String(key)}`);
+        },
+});
+
+const has = (rel: string): boolean => existsSync(join(ROOT, rel));
+
+let declared: DeclaredSurface;
+beforeAll(() => {
+  declared = declaredSurface();
+});
+
+describe("types/ against the runtime", () => {
+  it("the comparison catches drift (a doctored runtime list fails)", async () => {
+    const { createNetModule } = await import("../../ts-api/net.ts");
+    const runtime = listMembers(createNetModule(stubBackend), Duplex, EventEmitter);
+    const doctored = { ...runtime, socket: runtime.socket.filter((n) => n !== "setNoDelay").concat("getPeerCertificate") };
+    const d = diff(declared, doctored);
+    expect(d.socket.declaredNotImplemented).toContain("setNoDelay");
+    expect(d.socket.implementedNotDeclared).toContain("getPeerCertificate");
+  });
+
+  it("on Node: ts-api/net.ts (createNetModule) has exactly the declared members", async () => {
+    const { createNetModule } = await import("../../ts-api/net.ts");
+    expectNoDrift(declared, listMembers(createNetModule(stubBackend), Duplex, EventEmitter));
+  });
+
+  it.skipIf(!has("ts-api/node.ts"))("on Node: the wasock/node entry (ts-api/node.ts) has exactly the declared members", async () => {
+    const mod = (await import("../../ts-api/node.ts")) as unknown as { default: unknown };
+    expectNoDrift(declared, listMembers(mod.default, Duplex, EventEmitter));
+  });
+
+  it.skipIf(!has("host/quickjs/index.ts") || !has("host/node/driver.ts"))(
+    "in a QuickJS sandbox: the guest's net has exactly the declared members",
+    async () => {
+      const { createSandbox } = await import("../../host/quickjs/index.ts");
+      let out = "";
+      let err = "";
+      const sandbox = await createSandbox({ stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t) });
+      try {
+        await sandbox.run({
+          source: [
+            'import net from "net";',
+            'import { Duplex } from "stream";',
+            'import { EventEmitter } from "events";',
+            `console.log(JSON.stringify(${LIST_MEMBERS}(net, Duplex, EventEmitter)));`,
+          ].join("\n"),
+        });
+      } finally {
+        sandbox.dispose();
+      }
+      expect(err).toBe("");
+      expectNoDrift(declared, JSON.parse(out) as RuntimeSurface);
+    },
+  );
+});
