@@ -69,9 +69,11 @@ async function main() {
   const err = [];
   const stdout = sink(out);
   const stderr = sink(err);
-  const sandbox = await createSandbox({ allowNet: ["127.0.0.1:*"], stdout, stderr });
+  const root = join(ROOT, "bench");
+  const sandbox = await createSandbox({ allowNet: ["127.0.0.1:*"], stdout, stderr, root });
   try {
-    await sandbox.run(guestSource(spec.client, port, JSON.parse(paramsJson)));
+    const source = guestSource(spec.client, port, JSON.parse(paramsJson));
+    await sandbox.run({ source, filename: join(root, "guest-bench.mjs") });
   } finally {
     await sandbox.dispose();
   }
