@@ -33,9 +33,9 @@ const kebab = (s) => s.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
 
 function asc(entry, wasmOut) {
   const ascBin = join(root, "node_modules", "assemblyscript", "bin", "asc.js");
-  const abortPath = "wasm/component/cabi/fatal";
-  const args = [ascBin, entry, "-o", wasmOut, "--runtime", "incremental", "-O3", "--noAssert",
-    "--use", `abort=${abortPath}`];
+  // Our own config: the project's asconfig.json adds the core's entry, the WASI
+  // shim and the `wasock.fatal` import, none of which a component may have.
+  const args = [ascBin, entry, "-o", wasmOut, "--config", "wasm/component/asconfig.json", "--target", "release"];
   const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`asc ${entry} failed:\n${r.stdout}${r.stderr}`);
 }
