@@ -162,22 +162,26 @@ function formatS(value: unknown): string {
     case "bigint": return `${value}n`;
     case "object": {
       if (value === null) return "null";
-      const own = hasUserToString(value);
-      return own ? String(value) : inspect(value, { depth: 0 });
+      return hasUserToString(value) ? String(value) : inspect(value, { depth: 0 });
     }
     default: return String(value);
   }
 }
 
+/** util.format's hasBuiltInToString: false when a user-defined toString applies. */
 function hasUserToString(value: object): boolean {
-  if (value instanceof Error) return false;
-  let obj: object | null = value;
-  while (obj !== null && obj !== Object.prototype) {
-    const d = Object.getOwnPropertyDescriptor(obj, "toString");
-    if (d) return true;
-    obj = Object.getPrototypeOf(obj);
-  }
-  return false;
+  if (typeof (value as { toString?: unknown }).toString !== "function") return false;
+  if (Object.prototype.hasOwnProperty.call(value, "toString")) return true;
+  let pointer: object | null = value;
+  do {
+    pointer = Object.getPrototypeOf(pointer);
+  } while (pointer !== null && !Object.prototype.hasOwnProperty.call(pointer, "toString"));
+  if (pointer === null) return false;
+  const d = Object.getOwnPropertyDescriptor(pointer, "constructor");
+  const ctor = d?.value;
+  const builtIn = typeof ctor === "function" &&
+    (globalThis as Record<string, unknown>)[ctor.name as string] === ctor;
+  return !builtIn;
 }
 
 // ---- ERR_* factories ------------------------------------------------------
@@ -313,8 +317,6 @@ const fixed: Record<string, [ErrorBase, string]> = {
   ERR_MULTIPLE_CALLBACK: [Error, "Callback called multiple times"],
   ERR_INVALID_HANDLE_TYPE: [TypeError, "This handle type cannot be sent"],
   ERR_ILLEGAL_CONSTRUCTOR: [TypeError, "Illegal constructor"],
-  // raised from C++ in Node (SocketAddress with a bad address)
-  ERR_INVALID_ADDRESS: [Error, "Invalid socket address"],
 };
 
 function makeFixed(code: string): NodeError {
@@ -334,7 +336,13 @@ export const ERR_STREAM_PREMATURE_CLOSE = (): NodeError => makeFixed("ERR_STREAM
 export const ERR_MULTIPLE_CALLBACK = (): NodeError => makeFixed("ERR_MULTIPLE_CALLBACK");
 export const ERR_INVALID_HANDLE_TYPE = (): NodeError => makeFixed("ERR_INVALID_HANDLE_TYPE");
 export const ERR_ILLEGAL_CONSTRUCTOR = (): NodeError => makeFixed("ERR_ILLEGAL_CONSTRUCTOR");
-export const ERR_INVALID_ADDRESS = (): NodeError => makeFixed("ERR_INVALID_ADDRESS");
+
+/** Raised from C++ in Node (SocketAddress with a bad address): a plain Error with a code. */
+export function ERR_INVALID_ADDRESS(): Error & { code: string } {
+  const err = new Error("Invalid socket address") as Error & { code: string };
+  err.code = "ERR_INVALID_ADDRESS";
+  return err;
+}
 
 // ---- wasock's own codes ---------------------------------------------------
 
@@ -717,7 +725,7 @@ function strEscape(str: string): string {
         out += ch + str[i + 1];
         i++;
       } else {
-        out += `\\u${c.toString(16).toUpperCase()}`;
+        out += `\\u${c.toString(16)}`;
       }
     } else {
       out += ch;
@@ -786,6 +794,14 @@ function reduce(output: string[], open: string, close: string, base: string, ind
   return `${prefix}${open}\n${pad}${output.join(`,\n${pad}`)}\n${" ".repeat(indent)}${close}`;
 }
 
+/** util.inspect prints empty objects in full even past the depth limit. */
+function isEmpty(obj: object): boolean {
+  if (Object.keys(obj).length > 0 || Object.getOwnPropertySymbols(obj).length > 0) return false;
+  if (Array.isArray(obj) || ArrayBuffer.isView(obj)) return (obj as ArrayLike<unknown>).length === 0;
+  if (obj instanceof Map || obj instanceof Set) return obj.size === 0;
+  return true;
+}
+
 function formatValue(value: unknown, depth: number, indent: number, seen: Set<object>): string {
   const prim = formatPrimitive(value, indent);
   if (prim !== undefined) return prim;
@@ -813,7 +829,7 @@ function formatValue(value: unknown, depth: number, indent: number, seen: Set<ob
     const stack = typeof obj.stack === "string" && obj.stack.includes("\n    at") ? obj.stack : "";
     return stack || `[${String(obj)}]`;
   }
-  if (depth < 0) {
+  if (depth < 0 && !isEmpty(obj)) {
     if (isArray) return "[Array]";
     return `[${name ?? "Object: null prototype"}]`;
   }
