@@ -88,6 +88,7 @@ export const enum Ev {
   IoListen = 3,      // bind+listen; answer with onListening or onError
   IoShutdown = 4,    // half-close the write side (FIN) once queued bytes are sent
   IoClose = 5,       // close the OS socket; a = 1 for a reset (RST); answer with onClosed
+                     // (a = 0: now, queued writes dropped; a = 2: orderly, both sides ended and all writes flushed)
   IoReadStart = 6,
   IoReadStop = 7,    // backpressure: stop reading from the kernel
   IoSetOption = 8,   // a = Opt, b = value
@@ -170,7 +171,8 @@ export interface CoreApi {
   /** Returns a handle (> 0) or a negative Code. */
   socketOpen(kind: Kind, allowHalfOpen: boolean): number;
   /** Returns a handle (> 0) or a negative Code. */
-  serverOpen(kind: Kind): number;
+  /** Returns a handle (> 0) or a negative Code. Accepted sockets inherit allowHalfOpen and start paused with pauseOnConnect. */
+  serverOpen(kind: Kind, allowHalfOpen?: boolean, pauseOnConnect?: boolean): number;
   /** Name connect: checks the name against policy, queues IoResolve. */
   connectName(h: number, name: string, port: number, now: number): Code;
   /** Address connect: checks the IP against policy, queues Lookup-less IoConnect. */
@@ -187,7 +189,8 @@ export interface CoreApi {
   /** true when the last successful write left the queue at or above highWaterMark */
   writeNeedsDrain(h: number): boolean;
   end(h: number, now: number): Code;
-  destroy(h: number, reset: boolean): Code;
+  /** hadError sets Close's hadError (Node's destroy(err)). */
+  destroy(h: number, reset: boolean, hadError?: boolean): Code;
   pause(h: number): Code;
   resume(h: number): Code;
   setTimeout(h: number, ms: number, now: number): Code;
