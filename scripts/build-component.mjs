@@ -7,7 +7,8 @@
 //     -> embed the WIT world wasm/wit-component (jco's wasm-tools, API: `jco embed` is
 //        broken under preview2-shim 0.26 without _setPreopens)
 //     -> `jco new` (componentNew): the component, dist/component/wasock-core.wasm
-//     -> `jco transpile` for Node with preview2-shim: dist/component/js/
+//     -> `jco transpile` for Node with preview2-shim: dist/component/js/ (instance on
+//        import) and dist/component/inst/ (instantiate() per call)
 //
 // Then, optionally, the plugin example (examples/plugin) with componentize-qjs --sync.
 // A missing optional tool skips only its step, with the reason printed.
@@ -92,17 +93,21 @@ export async function buildComponent(target, dir = out) {
 }
 
 /** jco transpile for Node (preview2-shim); map: extra import mappings. */
-export async function transpileComponent(wasmPath, name, outDir, map = {}) {
+export async function transpileComponent(wasmPath, name, outDir, opts = {}) {
   const { transpile, writeFiles } = await import("@bytecodealliance/jco-transpile");
   rmSync(outDir, { recursive: true, force: true });
-  const { files } = await transpile(wasmPath, { name, outDir, map, instantiation: undefined });
+  const { files } = await transpile(wasmPath, { name, outDir, ...opts });
   await writeFiles(files);
 }
 
 export default async function build() {
   const t0 = Date.now();
   await buildComponent(CORE_TARGET);
-  await transpileComponent(join(out, "wasock-core.wasm"), "wasock-core", join(out, "js"));
+  const wasm = join(out, "wasock-core.wasm");
+  // js/: instantiated on import, with preview2-shim (what a plugin links against);
+  // inst/: `instantiate(getCoreModule, imports)`, one fresh core per call (tests).
+  await transpileComponent(wasm, "wasock-core", join(out, "js"));
+  await transpileComponent(wasm, "wasock-core", join(out, "inst"), { instantiation: "async" });
   console.log(`component: dist/component/wasock-core.wasm (${Date.now() - t0} ms)`);
   const plugin = join(root, "examples", "plugin", "build.mjs");
   if (existsSync(plugin)) {
