@@ -44,7 +44,9 @@ declare module "stream" {
     final?(this: Writable, callback: (error?: Error | null) => void): void;
   }
 
-  interface DuplexOptions extends ReadableOptions, WritableOptions {
+  interface DuplexOptions
+    extends Omit<ReadableOptions, "read" | "destroy">,
+      Omit<WritableOptions, "write" | "writev" | "final" | "destroy"> {
     /** Keep the writable side open after the readable side ended (default false). */
     allowHalfOpen?: boolean;
     readableObjectMode?: boolean;
@@ -311,7 +313,9 @@ emit<E extends string | symbol>(event: Exclude<E, keyof DuplexEvents>, ...args: 
     DuplexEvents,
     NodeWritableStream,
   };
-  export default Stream;
+  /** The module object (readable-stream's main export), for `import stream from "stream"`. */
+  const _default: typeof import("stream");
+  export default _default;
 }
 
 declare module "node:stream" {
