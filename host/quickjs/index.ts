@@ -31,3 +31,4 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const wasm = await newQuickJSWASMModule(RELEASE_SYNC);
   return new Sandbox(wasm, opts, createDriver(opts));
 }
+export { allowFlagFor, ruleFor } from "../policy.ts";

@@ -10,6 +10,7 @@ import { MODULES_KEY } from "./guest/host.ts";
 export const BUILTINS = ["net", "events", "buffer", "stream", "string_decoder", "timers", "process"] as const;
 
 const PREFIX = "node:";
+const MISSING = "wasock:missing:";
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 const RESERVED = new Set(["default", "length", "name", "prototype", "arguments", "caller"]);
 
@@ -47,7 +48,8 @@ export class ModuleMap {
     const b = builtinName(requested);
     if (b !== null) return PREFIX + b;
     if (!requested.startsWith("./") && !requested.startsWith("../") && !isAbsolute(requested)) {
-      throw new ModuleError("ERR_MODULE_NOT_FOUND", `Cannot find package '${requested}' imported from ${base}: only built-in modules and files under ${this.root} can be imported`);
+      // QuickJS drops a normalizer's error; the loader reports it instead
+      return MISSING + JSON.stringify([requested, base]);
     }
     const from = base.startsWith(PREFIX) || base === "" ? this.root : dirname(base);
     const file = resolve(from, requested);
@@ -65,6 +67,10 @@ export class ModuleMap {
 
   /** the module's source */
   load(name: string): string {
+    if (name.startsWith(MISSING)) {
+      const [requested, base] = JSON.parse(name.slice(MISSING.length)) as [string, string];
+      throw new ModuleError("ERR_MODULE_NOT_FOUND", `Cannot find package '${requested}' imported from ${base}: only built-in modules and files under ${this.root} can be imported`);
+    }
     if (name.startsWith(PREFIX)) {
       const b = name.slice(PREFIX.length);
       const names = this.#exports.get(b) ?? [];

@@ -53,7 +53,8 @@ export class Sandbox {
   readonly #driver: SandboxDriver;
   readonly #bridge: NetBridge;
   readonly #modules: ModuleMap;
-  #entry: { dispatch: QuickJSHandle; timer: QuickJSHandle; immediate: QuickJSHandle } | null = null;
+  #entry: { dispatch: QuickJSHandle; timer: QuickJSHandle; immediate: QuickJSHandle; ticks: QuickJSHandle } | null = null;
+  #ticksPending = false;
   #main: QuickJSHandle | null = null;
 
   #deadline = Infinity;
@@ -73,6 +74,7 @@ export class Sandbox {
   #exitCode: number | undefined;
   #pendingError: Error | null = null;
   #settle: ((o: Outcome) => void) | null = null;
+  #final: SandboxStats | null = null;
 
   /** @internal use createSandbox() */
   constructor(wasm: QuickJSWASMModule, opts: ResolvedOptions, driver: SandboxDriver) {
@@ -167,12 +169,16 @@ export class Sandbox {
         if (this.#pendingError === null) this.#pendingError = err === undefined ? new GuestError("Error", "undefined", "") : readGuestError(ctx, err);
         return undefined;
       });
-      fn("register", ([dispatch, timer, immediate]) => {
+      fn("ticksPending", () => {
+        this.#ticksPending = true;
+        return undefined;
+      });
+      fn("register", ([dispatch, timer, immediate, ticks]) => {
         if (this.#entry !== null) throw new Error("host call: entry points are already registered");
-        for (const f of [dispatch, timer, immediate]) {
+        for (const f of [dispatch, timer, immediate, ticks]) {
           if (f === undefined || ctx.typeof(f) !== "function") throw new TypeError("host call: entry points must be functions");
         }
-        this.#entry = { dispatch: dispatch!.dup(), timer: timer!.dup(), immediate: immediate!.dup() };
+        this.#entry = { dispatch: dispatch!.dup(), timer: timer!.dup(), immediate: immediate!.dup(), ticks: ticks!.dup() };
         return undefined;
       });
       this.#bridge.install(host);
@@ -209,15 +215,24 @@ export class Sandbox {
     h.dispose();
   }
 
+  /** microtasks, then ticks queued outside a callback, until both are empty */
   #runJobs(): void {
     for (;;) {
       const r = this.#rt.executePendingJobs(-1);
-      if (!r.error) {
-        r.dispose();
+      if (r.error) {
+        this.#caught(r.error);
+        if (this.#interrupted) return;
+        continue;
+      }
+      r.dispose();
+      if (!this.#ticksPending || this.#entry === null || this.#pendingError !== null) return;
+      this.#ticksPending = false;
+      const t = this.#ctx.callFunction(this.#entry.ticks, this.#ctx.undefined);
+      if (t.error) {
+        this.#caught(t.error);
         return;
       }
-      this.#caught(r.error);
-      if (this.#interrupted) return;
+      t.value.dispose();
     }
   }
 
@@ -227,14 +242,14 @@ export class Sandbox {
       this.#pendingError = new GuestError("InternalError", `interrupted: a callback ran longer than the CPU budget (${this.#opts.cpuBudgetMs} ms)`, "");
       (this.#pendingError as GuestError).code = "ERR_CPU_BUDGET_EXCEEDED";
     }
+    if (this.#exitCode !== undefined) {
+      this.#finish({ ok: { exitCode: this.#exitCode } });
+      return;
+    }
     if (this.#pendingError !== null) {
       const err = this.#pendingError;
       this.#pendingError = null;
       this.#finish({ err });
-      return;
-    }
-    if (this.#exitCode !== undefined) {
-      this.#finish({ ok: { exitCode: this.#exitCode } });
       return;
     }
     if (this.#main !== null) this.#checkMain();
@@ -356,6 +371,7 @@ export class Sandbox {
 
   /** the run is over: stop the loop, close every socket, settle run() */
   #finish(o: Outcome): void {
+    if (!this.#halted) this.#final = this.#liveStats();
     this.#halt();
     const settle = this.#settle;
     this.#settle = null;
@@ -401,6 +417,9 @@ export class Sandbox {
       this.#settle = (o) => ("ok" in o ? resolveRun(o.ok) : rejectRun(o.err));
       const ctx = this.#ctx;
       this.#deadline = Date.now() + this.#opts.cpuBudgetMs;
+      const argv = ctx.evalCode(`globalThis.process.argv.splice(1, 1e9, ...${JSON.stringify([filename, ...this.#opts.args])})`, "wasock:argv.js", { type: "global" });
+      if (argv.error) this.#caught(argv.error);
+      else argv.value.dispose();
       const r = ctx.evalCode(source, filename, { type: "module" });
       if (r.error) this.#caught(r.error);
       else this.#main = r.value;
@@ -436,8 +455,16 @@ export class Sandbox {
     return { source: readFileSync(file, "utf8"), filename: file };
   }
 
+  /**
+   * Counters of this sandbox. Once run() settled, the counters as they were when
+   * the loop ended (before the sandbox closed what was left, e.g. unref'ed sockets).
+   */
   stats(): SandboxStats {
-    const s = this.#disposed ? {} : this.#driver.stats();
+    return this.#final ?? this.#liveStats();
+  }
+
+  #liveStats(): SandboxStats {
+    const s = this.#driverDisposed ? {} : this.#driver.stats();
     let heap = 0;
     if (!this.#disposed) {
       const usage = this.#rt.computeMemoryUsage();
@@ -487,6 +514,7 @@ export class Sandbox {
       this.#entry.dispatch.dispose();
       this.#entry.timer.dispose();
       this.#entry.immediate.dispose();
+      this.#entry.ticks.dispose();
       this.#entry = null;
     }
     if (this.#main !== null) {

@@ -18,12 +18,14 @@ export interface RuntimeHost {
   setTimer(deadline: number, refed: boolean): void;
   /** immediates are queued (and whether any is ref'ed) */
   setImmediates(pending: boolean, refed: boolean): void;
+  /** nextTick was called outside a callback: drain the queue after the microtasks */
+  ticksPending(): void;
   /** process.exit(code): the host stops the loop after the current callback */
   exit(code: number): void;
   /** an uncaught guest error (no 'uncaughtException' listener): the host stops the loop */
   fail(err: unknown): void;
   /** the guest's entry points, accepted once */
-  register(dispatch: unknown, runTimer: unknown, runImmediate: unknown): void;
+  register(dispatch: unknown, runTimer: unknown, runImmediate: unknown, runTicks: unknown): void;
 }
 
 export interface GuestConfig {

@@ -31,6 +31,8 @@ export interface Loop {
   runTimer(now: number): number;
   /** run one immediate of the current batch; 1 when the batch has more */
   runImmediate(): number;
+  /** drain the nextTick queue (the host calls this after microtasks queued ticks) */
+  runTicks(): void;
 }
 
 let nextId = 1;
@@ -140,7 +142,7 @@ class LoopImpl implements Loop {
   #reportedImmRef = false;
   #ticks: Array<{ fn: Fn; args: unknown[] }> = [];
   #inEntry = false;
-  #tickDrainScheduled = false;
+  #ticksReported = false;
 
   constructor(host: RuntimeHost, uncaught: (err: unknown) => void) {
     this.#host = host;
@@ -276,13 +278,17 @@ class LoopImpl implements Loop {
   nextTick(fn: Fn, ...args: unknown[]): void {
     checkCallback(fn);
     this.#ticks.push({ fn, args });
-    if (!this.#inEntry && !this.#tickDrainScheduled) {
-      this.#tickDrainScheduled = true;
-      Promise.resolve().then(() => {
-        this.#tickDrainScheduled = false;
-        this.#drainTicks();
-      });
+    // Outside a callback (top-level code, a microtask), the host drains the
+    // queue once the microtasks ran, as Node does after an ES module's body.
+    if (!this.#inEntry && !this.#ticksReported) {
+      this.#ticksReported = true;
+      this.#host.ticksPending();
     }
+  }
+
+  runTicks(): void {
+    this.#ticksReported = false;
+    this.enter(() => {});
   }
 
   #drainTicks(): void {

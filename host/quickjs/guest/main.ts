@@ -50,4 +50,5 @@ host.register(
   },
   (now: number) => loop.runTimer(now),
   () => loop.runImmediate(),
+  () => loop.runTicks(),
 );
