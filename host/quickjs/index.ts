@@ -3,6 +3,7 @@
  * under the embedder's policy. See docs/quickjs.md.
  */
 import { newQuickJSWASMModule, RELEASE_SYNC } from "quickjs-emscripten";
+import { Core } from "../core/core.ts";
 import { NodeDriver } from "../node/driver.ts";
 import { policyFrom } from "../policy.ts";
 import type { SandboxDriver } from "./bridge.ts";
@@ -17,7 +18,8 @@ export { GuestError } from "./guest-error.ts";
 function createDriver(o: ResolvedOptions): SandboxDriver {
   const p = o.policyInput;
   const policy = "connect" in p ? p : policyFrom(p);
-  return new NodeDriver({ policy, quotas: o.quotas }) as unknown as SandboxDriver;
+  const core = Core.create({ policy, quotas: o.quotas });
+  return new NodeDriver({ core }) as unknown as SandboxDriver;
 }
 
 /**
