@@ -264,7 +264,9 @@ export class Ctx {
     return srv;
   }
 
+  /** Destroy at cleanup. Also swallows 'error' (record it with watch()). */
   track<T extends nodeNet.Socket>(s: T): T {
+    if (!this.sockets.has(s)) s.on("error", () => {});
     this.sockets.add(s);
     return s;
   }
