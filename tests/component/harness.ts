@@ -114,13 +114,12 @@ export async function loadCore(calls?: SocketCalls): Promise<Sockets> {
   return inst.sockets as Sockets;
 }
 
-/** The error-code name a component call threw (jco: ComponentError with payload). */
+/** The error-code name a component call threw (jco 1.35 throws the enum's string). */
 export function codeOf(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    const e = err as { payload?: unknown };
-    if (typeof e.payload === "string") return e.payload;
+    if (typeof err === "string") return err;
     throw err;
   }
   return "ok";
