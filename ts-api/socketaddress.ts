@@ -7,6 +7,9 @@
  *   C++ assertion and aborts);
  * - an IPv6 flowlabel above 0xFFFFF throws ERR_OUT_OF_RANGE (Node v20 aborts);
  * - `SocketAddress.parse()` is Node 22's (not in Node v20).
+ *
+ * Like Node, an IPv6 address may carry any zone id ("fe80::1%eth0"), which
+ * is dropped: `address` shows the address alone.
  */
 import {
   ERR_INVALID_ADDRESS, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE,
@@ -31,6 +34,15 @@ export interface SocketAddressJSON {
 }
 
 const kMaxFlowLabel = 0xfffff;
+
+/**
+ * libuv's uv_ip6_addr: everything from the first "%" is a zone id (any
+ * text, dropped), and the address before it is cut to 39 characters.
+ */
+function stripZone(address: string): string {
+  const pct = address.indexOf("%");
+  return pct === -1 ? address : address.slice(0, Math.min(pct, 39));
+}
 
 /** validatePort(port, name): Node's rule, returning the port as a number. */
 export function validatePort(port: unknown, name = "Port", allowZero = true): number {
@@ -118,7 +130,7 @@ export class SocketAddress {
     const portNumber = validatePort(port, "options.port");
     validateUint32(flowlabel, "options.flowlabel", false);
 
-    const bytes = family === "ipv4" ? parseIPv4(address) : parseIPv6(address);
+    const bytes = family === "ipv4" ? parseIPv4(address) : parseIPv6(stripZone(address));
     if (bytes === null) throw ERR_INVALID_ADDRESS();
     if (family === "ipv6" && flowlabel > kMaxFlowLabel) {
       throw ERR_OUT_OF_RANGE("options.flowlabel", `>= 0 && <= ${kMaxFlowLabel}`, flowlabel);
