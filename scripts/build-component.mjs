@@ -87,6 +87,7 @@ export async function buildComponent(target, dir = out) {
   const embedded = await jco.componentEmbed({
     binary: renamed, witPath: join(root, target.wit), world: target.world, stringEncoding: "utf8",
   });
+  writeFileSync(join(dir, `${target.name}.embed.wasm`), embedded);
   const component = await jco.componentNew(embedded);
   writeFileSync(join(dir, `${target.name}.wasm`), component);
   return component;
