@@ -1,12 +1,14 @@
 // A node:net peer in its own process, for fault tests (kill, full backlog)
 // and the integrity echo. Prints {"port":N} on stdout once listening.
 // Modes:
-//   echo     echo every byte back, end after the client ends
+//   echo     echo every byte back, end after the client ends; prints
+//            {"received":N,"sha256":"..."} for each connection when it ends
 //   send     write 64 KiB chunks forever (until killed)
 //   hold     accept and keep connections open without reading
 //   blocked  listen with backlog 1 and never accept (the event loop blocks
 //            after 'listening'), so the accept queue fills up
 import net from "node:net";
+import { createHash } from "node:crypto";
 
 const mode = process.argv[2] ?? "echo";
 const host = "127.0.0.1";
@@ -15,6 +17,13 @@ const held = [];
 const srv = net.createServer({ pauseOnConnect: mode === "hold" }, (c) => {
   c.on("error", () => {});
   if (mode === "echo") {
+    const h = createHash("sha256");
+    let n = 0;
+    c.on("data", (d) => {
+      h.update(d);
+      n += d.length;
+    });
+    c.on("end", () => process.stdout.write(JSON.stringify({ received: n, sha256: h.digest("hex") }) + "\n"));
     c.pipe(c);
   } else if (mode === "send") {
     const chunk = Buffer.alloc(64 * 1024, 0x5a);
