@@ -1,0 +1,1019 @@
+/**
+ * NodeDriver: the `Backend` of wasock/node, over the wasm core and node:net.
+ *
+ * The core (host/core) is authoritative for socket state, buffering beyond
+ * the kernel, timeouts, byte counters, policy and quotas. This driver does
+ * the real I/O with node:net sockets and servers and feeds each completion
+ * into the core; it executes the core's I/O requests and turns its script
+ * events into `BEv` dispatches for ts-api.
+ *
+ * Flow (see host/core/api.ts for the core's call order):
+ *   ts-api call -> core call -> pump(): drain, run I/O requests at once,
+ *                                        queue script events
+ *   node:net callback -> core input -> pump() -> flush(): dispatch in order
+ * Script events are never dispatched from inside a Backend call: they are
+ * queued and flushed at the end of the node:net callback that produced them,
+ * or on the next tick. A dispatch that calls back into the driver only
+ * appends to the queue being flushed.
+ *
+ * Fast paths (accounting stays in the core):
+ * - writes go straight to the node:net socket (the core counts them with
+ *   `write(len)` and `onWritten(len)`); the bytes never enter wasm memory;
+ * - reads go to the script without a copy when the core answers
+ *   `Code.Deliver` (flowing, nothing buffered).
+ * - one Node timer follows `core.nextDeadline()`; it is unref'ed, as Node's
+ *   socket timeouts are.
+ */
+import * as net from "node:net";
+import * as dns from "node:dns";
+import { Buffer } from "node:buffer";
+import { Code, Ev, Kind, Opt } from "../core/api.ts";
+import type { CoreAddress, CoreApi, CoreStats, Policy, Quotas } from "../core/api.ts";
+import { Core } from "../core/core.ts";
+import { BEv } from "../backend.ts";
+import type {
+  AddressInfo,
+  Backend,
+  ConnectIpc,
+  ConnectTcp,
+  Dispatch,
+  DropInfo,
+  ErrorInfo,
+  ListenIpc,
+  ListenTcp,
+  ServerAddress,
+  SocketCounters,
+  SocketInfo,
+} from "../backend.ts";
+import { codeOfErrno, errorInfoOf, systemCodeOf } from "./errors.ts";
+
+export interface NodeDriverOptions {
+  policy?: Policy;
+  quotas?: Quotas;
+  /** connection-table capacity (the core's default when absent) */
+  capacity?: number;
+  /** a core to drive instead of a new one (tests) */
+  core?: CoreApi;
+}
+
+export interface DriverStats extends CoreStats {
+  liveHandles: number;
+}
+
+/** Core's serverOpen also takes the accepted sockets' half-open and pause flags. */
+type ServerOpen = (kind: Kind, allowHalfOpen: boolean, pauseOnConnect: boolean) => number;
+
+const now = (): number => Math.floor(performance.now());
+
+/** One socket handle: its node:net socket and what the driver needs to finish its requests. */
+class Conn {
+  readonly h: number;
+  readonly kind: Kind;
+  sock: net.Socket | null = null;
+  /** TCP connect request (client sockets) */
+  tcp: ConnectTcp | null = null;
+  path = "";
+  /** the name connect() was given, for 'lookup' and error messages */
+  host = "";
+  port = 0;
+  /** the last node:net error, whose details the core's Error event refers to */
+  lastErr: NodeJS.ErrnoException | null = null;
+  /** lengths of the writes in flight, oldest first */
+  lens: number[] = [];
+  lensHead = 0;
+  closeRequested = false;
+  sockClosed = false;
+  reportedClosed = false;
+  /** refused by maxConnections: the core frees it without a Close event */
+  dropped = false;
+  /** the script asked for end(); node:net's 'finish' seen; Finished dispatched */
+  endRequested = false;
+  finished = false;
+  finishedSent = false;
+  /** accepted with pauseOnConnect and not resumed yet */
+  initialPause = false;
+  refed = true;
+  keepAliveDelayMs = 0;
+  /** bound once per socket: node:net calls it per completed write, in order */
+  onWrite: () => void = noop;
+
+  constructor(h: number, kind: Kind) {
+    this.h = h;
+    this.kind = kind;
+  }
+}
+
+/** One server handle and its node:net server. */
+class Listener {
+  readonly h: number;
+  readonly kind: Kind;
+  srv: net.Server | null = null;
+  tcp: ListenTcp | null = null;
+  ipc: ListenIpc | null = null;
+  bindHost: string | undefined = undefined;
+  lastErr: NodeJS.ErrnoException | null = null;
+  closing = false;
+  refed = true;
+
+  constructor(h: number, kind: Kind) {
+    this.h = h;
+    this.kind = kind;
+  }
+}
+
+function noop(): void {}
+
+function familyName(f: number | string | undefined): "IPv4" | "IPv6" {
+  return f === 6 || f === "IPv6" ? "IPv6" : "IPv4";
+}
+
+function addrOf(address: string | undefined, port: number | undefined, family: string | number | undefined):
+  AddressInfo | undefined {
+  if (address === undefined) return undefined;
+  return { address, family: familyName(family), port: port ?? 0 };
+}
+
+function coreAddr(address: string | undefined, port: number | undefined, family: string | number | undefined):
+  CoreAddress | null {
+  if (address === undefined) return null;
+  return { address, port: port ?? 0, family: familyName(family) === "IPv6" ? 6 : 4 };
+}
+
+export class NodeDriver implements Backend {
+  readonly #core: CoreApi;
+  #dispatch: Dispatch = noop;
+  readonly #conns = new Map<number, Conn>();
+  readonly #listeners = new Map<number, Listener>();
+  /** queued script events: 6 slots each (h, ev, a, b, c, d) */
+  #q: unknown[] = [];
+  #flushing = false;
+  #flushScheduled = false;
+  /** records drained from the core: 4 numbers each (kind, h, a, b) */
+  #recs: number[] = [];
+  /** bytes of the Data records, in order */
+  #data: Uint8Array[] = [];
+  #pumping = false;
+  #pumpAgain = false;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #armedAt = Infinity;
+  /** DNS lookups and listen-host lookups in flight (they keep the loop alive) */
+  #pendingOps = 0;
+  #disposed = false;
+
+  constructor(opts: NodeDriverOptions = {}) {
+    this.#core = opts.core ?? Core.create({ policy: opts.policy, quotas: opts.quotas, capacity: opts.capacity });
+  }
+
+  setDispatch(d: Dispatch): void {
+    this.#dispatch = d;
+  }
+
+  // ---- event plumbing -------------------------------------------------------
+
+  readonly #sink = (kind: Ev, h: number, a: number, b: number): void => {
+    if (kind === Ev.Data) this.#data.push(this.#core.bytes(a, b));
+    this.#recs.push(kind, h, a, b);
+  };
+
+  /** Drains the core until it is quiet, running I/O requests and queueing script events. */
+  #pump(): void {
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    const core = this.#core;
+    const recs = this.#recs;
+    const data = this.#data;
+    try {
+      for (;;) {
+        this.#pumpAgain = false;
+        core.drain(this.#sink);
+        if (recs.length === 0) {
+          if (this.#pumpAgain) continue;
+          break;
+        }
+        let di = 0;
+        for (let i = 0; i < recs.length; i += 4) {
+          const kind = recs[i];
+          if (kind === Ev.Data) {
+            const bytes = data[di++];
+            this.#out(recs[i + 1], BEv.Data, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+          } else {
+            this.#record(kind, recs[i + 1], recs[i + 2], recs[i + 3]);
+          }
+        }
+        recs.length = 0;
+        data.length = 0;
+      }
+    } finally {
+      recs.length = 0;
+      data.length = 0;
+      this.#pumping = false;
+    }
+    this.#arm();
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#q.length !== 0 && !this.#flushing && !this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flushTick);
+    }
+  }
+
+  readonly #flushTick = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
+
+  #out(h: number, ev: BEv, a?: unknown, b?: unknown, c?: unknown, d?: unknown): void {
+    this.#q.push(h, ev, a, b, c, d);
+  }
+
+  /** Dispatches queued script events in order; events queued meanwhile are dispatched too. */
+  #flush(): void {
+    if (this.#flushing) return;
+    const q = this.#q;
+    if (q.length === 0) return;
+    this.#flushing = true;
+    let i = 0;
+    try {
+      for (; i < q.length; i += 6) {
+        this.#dispatch(q[i] as number, q[i + 1] as BEv, q[i + 2], q[i + 3], q[i + 4], q[i + 5]);
+      }
+      q.length = 0;
+    } finally {
+      this.#flushing = false;
+      if (q.length !== 0) {
+        // A listener threw: keep what was not dispatched for the next tick.
+        q.splice(0, i + 6);
+        if (q.length !== 0 && !this.#flushScheduled) {
+          this.#flushScheduled = true;
+          process.nextTick(this.#flushTick);
+        }
+      }
+    }
+  }
+
+  /** After a node:net callback fed the core. */
+  #settle(): void {
+    this.#pump();
+    this.#flush();
+  }
+
+  /** One record from the core: run an I/O request or queue a script event. */
+  #record(kind: Ev, h: number, a: number, b: number): void {
+    switch (kind) {
+      case Ev.IoResolve: return this.#ioResolve(h);
+      case Ev.IoConnect: return this.#ioConnect(h);
+      case Ev.IoListen: return this.#ioListen(h);
+      case Ev.IoShutdown: {
+        const c = this.#conns.get(h);
+        if (c?.sock && !c.sockClosed) c.sock.end();
+        return;
+      }
+      case Ev.IoClose: return this.#ioClose(h, a);
+      case Ev.IoReadStart: {
+        const s = this.#conns.get(h)?.sock;
+        const c = this.#conns.get(h);
+        if (c) c.initialPause = false;
+        if (s && !s.destroyed) s.resume();
+        return;
+      }
+      case Ev.IoReadStop: {
+        const s = this.#conns.get(h)?.sock;
+        if (s && !s.destroyed) s.pause();
+        return;
+      }
+      case Ev.IoSetOption: return this.#ioSetOption(h, a, b);
+      case Ev.IoSend: {
+        const c = this.#conns.get(h);
+        if (!c?.sock || c.sockClosed) return;
+        const bytes = this.#core.bytes(a, b);
+        c.sock.write(bytes, () => {
+          this.#core.onWritten(h, bytes.byteLength, now());
+          this.#settle();
+        });
+        return;
+      }
+      case Ev.Connect: {
+        const c = this.#conns.get(h);
+        this.#out(h, BEv.Connect, c?.sock ? socketInfoOf(c.sock, c.path) : this.socketInfo(h));
+        return;
+      }
+      case Ev.End: return this.#out(h, BEv.End);
+      case Ev.Drain: return;
+      case Ev.Timeout: return this.#out(h, BEv.Timeout);
+      case Ev.Error: return this.#out(h, BEv.Error, this.#errorInfo(h, a, b));
+      case Ev.Close: {
+        const c = this.#conns.get(h);
+        if (c) {
+          c.reportedClosed = true;
+          this.#conns.delete(h);
+        }
+        this.#out(h, BEv.Close, a === 1);
+        return;
+      }
+      case Ev.Connection: {
+        const c = this.#conns.get(a);
+        this.#out(h, BEv.Connection, a, c?.sock ? socketInfoOf(c.sock, c.path) : {});
+        return;
+      }
+      case Ev.Listening: return this.#out(h, BEv.Listening, this.serverAddress(h));
+      case Ev.Drop: {
+        const dc = this.#conns.get(a);
+        if (dc) dc.dropped = true;
+        const s = dc?.sock;
+        const info: DropInfo = Object.create(null);
+        if (s) {
+          info.localAddress = s.localAddress;
+          info.localPort = s.localPort;
+          info.localFamily = s.localFamily;
+          info.remoteAddress = s.remoteAddress;
+          info.remotePort = s.remotePort;
+          info.remoteFamily = s.remoteFamily;
+        }
+        this.#out(h, BEv.Drop, info);
+        return;
+      }
+      case Ev.Lookup: {
+        const c = this.#conns.get(h);
+        const peer = this.#core.peerAddress(h);
+        this.#out(h, BEv.Lookup, null, peer?.address, peer?.family, c?.host);
+        return;
+      }
+      case Ev.ServerClose: {
+        this.#listeners.delete(h);
+        this.#out(h, BEv.ServerClose);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  // ---- errors ------------------------------------------------------------------
+
+  /** The ErrorInfo for a core Error event on `h`: the node:net error it came from, or the core's own. */
+  #errorInfo(h: number, code: Code, errno: number): ErrorInfo {
+    const c = this.#conns.get(h);
+    const l = c ? undefined : this.#listeners.get(h);
+    const last = c?.lastErr ?? l?.lastErr ?? null;
+    if (last && (code !== Code.PolicyDenied && code !== Code.QuotaExceeded)) return errorInfoOf(last);
+    const listen = l !== undefined;
+    const peer = this.#core.peerAddress(h);
+    switch (code) {
+      case Code.PolicyDenied: {
+        if (listen) {
+          return { code: "ERR_ACCESS_DENIED", syscall: "listen", address: l.ipc?.path ?? l.bindHost, port: l.tcp?.port };
+        }
+        if (c?.kind === Kind.Ipc) return { code: "ERR_ACCESS_DENIED", syscall: "connect", address: c.path };
+        const info: ErrorInfo = { code: "ERR_ACCESS_DENIED", syscall: "connect", port: c?.port };
+        if (peer) info.address = peer.address;
+        if (c && c.host && c.host !== peer?.address) info.hostname = c.host;
+        return info;
+      }
+      case Code.QuotaExceeded:
+        return { code: "ERR_QUOTA_EXCEEDED", message: "maxBufferedBytesPerSocket or maxBufferedBytesTotal" };
+      case Code.NameUnresolvable:
+      case Code.PermanentResolverFailure:
+      case Code.TemporaryResolverFailure:
+        return { code: code === Code.TemporaryResolverFailure ? "EAI_AGAIN" : "ENOTFOUND",
+          errno: errno || undefined, syscall: "getaddrinfo", hostname: c?.host };
+      default: {
+        const sys = systemCodeOf(code, errno);
+        const info: ErrorInfo = { code: sys.code, errno: sys.errno, syscall: listen ? "listen" : "connect" };
+        if (peer) {
+          info.address = peer.address;
+          info.port = peer.port;
+        }
+        return info;
+      }
+    }
+  }
+
+  /** An ErrorInfo for a refused script call (negative handle or failed connect/listen). */
+  #refusal(code: Code, syscall: string, address?: string, port?: number, hostname?: string): ErrorInfo {
+    switch (code) {
+      case Code.PolicyDenied: {
+        const info: ErrorInfo = { code: "ERR_ACCESS_DENIED", syscall };
+        if (address !== undefined) info.address = address;
+        if (port !== undefined) info.port = port;
+        if (hostname !== undefined) info.hostname = hostname;
+        return info;
+      }
+      case Code.QuotaExceeded:
+      case Code.TableFull:
+        return { code: "ERR_QUOTA_EXCEEDED", syscall,
+          message: code === Code.TableFull ? "connection table full" : "maxSockets" };
+      case Code.InvalidArgument:
+        return { code: "ERR_INVALID_ARG_VALUE", message: `invalid address for ${syscall}: ${address}` };
+      default: {
+        const sys = systemCodeOf(code, 0);
+        return { code: sys.code, errno: sys.errno, syscall, address, port };
+      }
+    }
+  }
+
+  // ---- sockets -------------------------------------------------------------------
+
+  connectTcp(req: ConnectTcp): number | ErrorInfo {
+    const core = this.#core;
+    // Half-open rules are ts-api's (Duplex ends the write side after 'end'), so the
+    // core never shuts a socket down on its own ahead of writes still in the stream.
+    const h = core.socketOpen(Kind.Tcp, true);
+    if (h < 0) return this.#refusal(-h as Code, "connect", req.host, req.port);
+    const c = new Conn(h, Kind.Tcp);
+    c.tcp = req;
+    c.host = req.host;
+    c.port = req.port;
+    c.keepAliveDelayMs = req.keepAliveInitialDelay ?? 0;
+    this.#conns.set(h, c);
+    const t = now();
+    if (req.timeout) core.setTimeout(h, req.timeout, t);
+    const code = req.resolved || net.isIP(req.host) !== 0
+      ? core.connectAddress(h, req.host, req.port, t)
+      : core.connectName(h, req.host, req.port, t);
+    if (code !== Code.Ok) {
+      this.#abandon(c);
+      const ip = net.isIP(req.host) !== 0;
+      return this.#refusal(code, "connect", ip ? req.host : undefined, req.port, ip ? undefined : req.host);
+    }
+    this.#pump();
+    return h;
+  }
+
+  connectIpc(req: ConnectIpc): number | ErrorInfo {
+    const core = this.#core;
+    const h = core.socketOpen(Kind.Ipc, true);
+    if (h < 0) return this.#refusal(-h as Code, "connect", req.path);
+    const c = new Conn(h, Kind.Ipc);
+    c.path = req.path;
+    this.#conns.set(h, c);
+    const t = now();
+    if (req.timeout) core.setTimeout(h, req.timeout, t);
+    const code = core.connectPath(h, req.path, t);
+    if (code !== Code.Ok) {
+      this.#abandon(c);
+      return this.#refusal(code, "connect", req.path);
+    }
+    this.#pump();
+    return h;
+  }
+
+  /** Frees a handle whose connect was refused synchronously. */
+  #abandon(c: Conn): void {
+    c.closeRequested = true;
+    c.sockClosed = true;
+    this.#core.destroy(c.h, false);
+    this.#pump();
+  }
+
+  #ioResolve(h: number): void {
+    const c = this.#conns.get(h);
+    const req = c?.tcp;
+    if (!c || !req) return;
+    const family = req.family === 4 || req.family === 6 ? req.family : 0;
+    let hints = req.hints || 0;
+    if (family === 0 && hints === 0) hints = dns.ADDRCONFIG;
+    this.#pendingOps++;
+    dns.lookup(req.host, { family, hints, all: true }, (err, addresses) => {
+      this.#pendingOps--;
+      if (this.#disposed || this.#conns.get(h) !== c || c.closeRequested) return;
+      const core = this.#core;
+      if (err) {
+        c.lastErr = err;
+        this.#out(h, BEv.Lookup, errorInfoOf(err, req.host), undefined, undefined, req.host);
+        core.onError(h, Code.NameUnresolvable, typeof err.errno === "number" ? err.errno : 0);
+        this.#settle();
+        return;
+      }
+      // One address is tried: the first answer (Node's first choice). With
+      // autoSelectFamily Node would race the others; see docs/node.md.
+      const chosen = addresses[0];
+      if (chosen === undefined) {
+        const e = Object.assign(new Error(`getaddrinfo ENOTFOUND ${req.host}`), {
+          code: "ENOTFOUND", errno: -3008, syscall: "getaddrinfo", hostname: req.host,
+        });
+        c.lastErr = e;
+        this.#out(h, BEv.Lookup, errorInfoOf(e, req.host), undefined, undefined, req.host);
+        core.onError(h, Code.NameUnresolvable, -3008);
+        this.#settle();
+        return;
+      }
+      const code = core.onResolved(h, chosen.address, chosen.family === 6 ? 6 : 4, now());
+      if (code !== Code.Ok && code !== Code.PolicyDenied) {
+        core.onError(h, code, 0);
+      }
+      this.#settle();
+    });
+  }
+
+  #ioConnect(h: number): void {
+    const c = this.#conns.get(h);
+    if (!c || c.sock) return;
+    const sock = new net.Socket({ allowHalfOpen: true });
+    this.#attach(c, sock);
+    if (!c.refed) sock.unref();
+    sock.once("connect", () => {
+      if (this.#conns.get(h) !== c) return;
+      const local = c.kind === Kind.Tcp ? coreAddr(sock.localAddress, sock.localPort, sock.localFamily) : null;
+      this.#core.onConnected(h, local, now());
+      this.#settle();
+    });
+    if (c.kind === Kind.Ipc) {
+      sock.connect({ path: c.path });
+      return;
+    }
+    const req = c.tcp!;
+    const peer = this.#core.peerAddress(h);
+    const opts: net.TcpNetConnectOpts = {
+      host: peer?.address ?? req.host,
+      port: peer?.port ?? req.port,
+      noDelay: req.noDelay,
+      keepAlive: req.keepAlive,
+      keepAliveInitialDelay: req.keepAliveInitialDelay,
+    };
+    if (req.localAddress) opts.localAddress = req.localAddress;
+    if (req.localPort) opts.localPort = req.localPort;
+    sock.connect(opts);
+  }
+
+  /** Wires a node:net socket's callbacks to the core, once per socket. */
+  #attach(c: Conn, sock: net.Socket): void {
+    const core = this.#core;
+    const h = c.h;
+    c.sock = sock;
+    c.onWrite = () => {
+      const lens = c.lens;
+      const len = lens[c.lensHead++];
+      if (c.lensHead === lens.length) {
+        lens.length = 0;
+        c.lensHead = 0;
+      }
+      if (c.reportedClosed) return;
+      core.onWritten(h, len, now());
+      this.#out(h, BEv.Written, 1);
+      this.#settle();
+    };
+    sock.on("data", (chunk: Buffer) => {
+      const r = core.onData(h, chunk, now());
+      if (r === Code.Deliver) this.#out(h, BEv.Data, chunk);
+      this.#settle();
+    });
+    sock.on("end", () => {
+      core.onEof(h, now());
+      this.#settle();
+    });
+    sock.on("finish", () => {
+      c.finished = true;
+      if (!c.endRequested || c.finishedSent || c.reportedClosed) return;
+      c.finishedSent = true;
+      this.#out(h, BEv.Finished);
+      this.#settle();
+    });
+    sock.on("error", (err: NodeJS.ErrnoException) => {
+      if (c.closeRequested) return;
+      c.lastErr = err;
+      core.onError(h, codeOfErrno(err.code), typeof err.errno === "number" ? err.errno : 0);
+      this.#settle();
+    });
+    sock.on("close", () => {
+      c.sockClosed = true;
+      if (c.closeRequested && !c.reportedClosed) {
+        core.onClosed(h);
+        if (c.dropped) this.#conns.delete(h);
+        this.#settle();
+      }
+    });
+  }
+
+  /** how: 0 now, 1 reset (RST), 2 graceful (both sides ended, every byte flushed) */
+  #ioClose(h: number, how: number): void {
+    const c = this.#conns.get(h);
+    if (c) {
+      if (c.closeRequested) return;
+      c.closeRequested = true;
+      const sock = c.sock;
+      if (sock && !c.sockClosed) {
+        if (how === 1 && !sock.destroyed && c.kind === Kind.Tcp) sock.resetAndDestroy();
+        else if (how === 2 && !sock.writableFinished && !sock.destroyed) sock.once("finish", () => sock.destroy());
+        else sock.destroy();
+        return;
+      }
+      // No OS socket (never connected, or already closed): finish like a handle close callback.
+      setImmediate(() => {
+        if (c.reportedClosed || this.#disposed) return;
+        this.#core.onClosed(h);
+        this.#settle();
+      });
+      return;
+    }
+    const l = this.#listeners.get(h);
+    if (!l) return;
+    l.closing = true;
+    if (l.srv) l.srv.close();
+    setImmediate(() => {
+      if (this.#disposed || !this.#listeners.has(h)) return;
+      this.#core.onClosed(h);
+      this.#settle();
+    });
+  }
+
+  #ioSetOption(h: number, opt: number, value: number): void {
+    const c = this.#conns.get(h);
+    if (c) {
+      const s = c.sock;
+      switch (opt) {
+        case Opt.NoDelay:
+          if (s && !s.destroyed && c.kind === Kind.Tcp) s.setNoDelay(value !== 0);
+          return;
+        case Opt.KeepAlive:
+          if (s && !s.destroyed && c.kind === Kind.Tcp) s.setKeepAlive(value !== 0, c.keepAliveDelayMs);
+          return;
+        case Opt.KeepAliveDelayMs:
+          c.keepAliveDelayMs = value;
+          return;
+        case Opt.Ref:
+          c.refed = value !== 0;
+          if (s) {
+            if (c.refed) s.ref();
+            else s.unref();
+          }
+          return;
+        default:
+          return;
+      }
+    }
+    const l = this.#listeners.get(h);
+    if (l && opt === Opt.Ref) {
+      l.refed = value !== 0;
+      if (l.srv) {
+        if (l.refed) l.srv.ref();
+        else l.srv.unref();
+      }
+    }
+  }
+
+  write(h: number, chunk: Uint8Array): ErrorInfo | undefined {
+    const c = this.#conns.get(h);
+    if (!c || !c.sock || c.closeRequested) return { code: "ERR_SOCKET_CLOSED" };
+    const len = chunk.byteLength;
+    const code = this.#core.write(h, len, now());
+    if (code !== Code.Ok) {
+      this.#pump();
+      if (code === Code.QuotaExceeded) {
+        return { code: "ERR_QUOTA_EXCEEDED", syscall: "write", message: "maxBufferedBytesPerSocket or maxBufferedBytesTotal" };
+      }
+      if (code === Code.InvalidState) return { code: "ERR_STREAM_WRITE_AFTER_END" };
+      const sys = systemCodeOf(code, 0);
+      return { code: sys.code, errno: sys.errno, syscall: "write" };
+    }
+    c.lens.push(len);
+    c.sock.write(chunk, c.onWrite);
+    return undefined;
+  }
+
+  end(h: number): void {
+    const c = this.#conns.get(h);
+    if (!c) return;
+    c.endRequested = true;
+    this.#core.end(h, now());
+    this.#pump();
+    if (!c.finishedSent && (c.finished || c.sockClosed || c.closeRequested)) {
+      // The FIN already went out (or the socket is gone): complete end() anyway.
+      c.finishedSent = true;
+      this.#out(h, BEv.Finished);
+      this.#scheduleFlush();
+    }
+  }
+
+  destroy(h: number, reset: boolean): void {
+    const c = this.#conns.get(h);
+    if (!c || c.closeRequested) return;
+    this.#core.destroy(h, reset);
+    this.#pump();
+  }
+
+  pause(h: number): void {
+    if (!this.#conns.has(h)) return;
+    this.#core.pause(h);
+    this.#pump();
+  }
+
+  resume(h: number): void {
+    const c = this.#conns.get(h);
+    if (!c) return;
+    this.#core.resume(h);
+    this.#pump();
+    if (c.initialPause) {
+      // pauseOnConnect: node:net never started reading, so no IoReadStop stands behind this.
+      c.initialPause = false;
+      if (c.sock && !c.sock.destroyed) c.sock.resume();
+    }
+  }
+
+  setTimeout(h: number, ms: number): void {
+    if (!this.#conns.has(h)) return;
+    this.#core.setTimeout(h, ms, now());
+    this.#pump();
+  }
+
+  setNoDelay(h: number, on: boolean): void {
+    const c = this.#conns.get(h);
+    if (!c) return;
+    this.#core.setNoDelay(h, on);
+    this.#pump();
+  }
+
+  setKeepAlive(h: number, on: boolean, initialDelayMs: number): void {
+    const c = this.#conns.get(h);
+    if (!c) return;
+    c.keepAliveDelayMs = initialDelayMs;
+    this.#core.setKeepAlive(h, on, initialDelayMs);
+    this.#pump();
+  }
+
+  ref(h: number, on: boolean): void {
+    const c = this.#conns.get(h);
+    if (!c) return;
+    c.refed = on;
+    if (c.sock) {
+      if (on) c.sock.ref();
+      else c.sock.unref();
+    }
+    this.#core.ref(h, on);
+    this.#pump();
+  }
+
+  counters(h: number): SocketCounters {
+    const core = this.#core;
+    if (!this.#conns.has(h)) return { bytesRead: 0, bytesWritten: 0, bufferSize: 0 };
+    return { bytesRead: core.bytesRead(h), bytesWritten: core.bytesWritten(h), bufferSize: core.bufferSize(h) };
+  }
+
+  socketInfo(h: number): SocketInfo {
+    const c = this.#conns.get(h);
+    if (c?.sock) return socketInfoOf(c.sock, c.path);
+    const info: SocketInfo = {};
+    const core = this.#core;
+    const l = core.localAddress(h);
+    const r = core.peerAddress(h);
+    if (l) info.local = { address: l.address, family: l.family === 6 ? "IPv6" : "IPv4", port: l.port };
+    if (r) info.remote = { address: r.address, family: r.family === 6 ? "IPv6" : "IPv4", port: r.port };
+    if (c?.path) info.path = c.path;
+    return info;
+  }
+
+  // ---- servers -------------------------------------------------------------------
+
+  listenTcp(req: ListenTcp): number | ErrorInfo {
+    const core = this.#core;
+    const h = (core as unknown as { serverOpen: ServerOpen }).serverOpen(Kind.Tcp, true, req.pauseOnConnect);
+    if (h < 0) return this.#refusal(-h as Code, "listen", req.host, req.port);
+    const l = new Listener(h, Kind.Tcp);
+    l.tcp = req;
+    this.#listeners.set(h, l);
+    const host = req.host;
+    if (host === undefined || net.isIP(host) !== 0) {
+      l.bindHost = host;
+      const code = core.listenAddress(h, host ?? "::", req.port, req.backlog ?? 511);
+      if (code !== Code.Ok) {
+        this.#abandonServer(l);
+        return this.#refusal(code, "listen", host ?? "::", req.port);
+      }
+      this.#pump();
+      return h;
+    }
+    // A name: resolve it as Node does (dns.lookup), then bind its first address.
+    this.#pendingOps++;
+    dns.lookup(host, (err, address) => {
+      this.#pendingOps--;
+      if (this.#disposed || this.#listeners.get(h) !== l || l.closing) return;
+      if (err) {
+        l.lastErr = err;
+        core.onError(h, Code.NameUnresolvable, typeof err.errno === "number" ? err.errno : 0);
+        this.#settle();
+        return;
+      }
+      l.bindHost = address;
+      const code = core.listenAddress(h, address, req.port, req.backlog ?? 511);
+      if (code !== Code.Ok) {
+        const info = this.#refusal(code, "listen", address, req.port);
+        this.#abandonServer(l);
+        this.#out(h, BEv.Error, info);
+      }
+      this.#settle();
+    });
+    return h;
+  }
+
+  listenIpc(req: ListenIpc): number | ErrorInfo {
+    const core = this.#core;
+    const h = (core as unknown as { serverOpen: ServerOpen }).serverOpen(Kind.Ipc, true, req.pauseOnConnect);
+    if (h < 0) return this.#refusal(-h as Code, "listen", req.path);
+    const l = new Listener(h, Kind.Ipc);
+    l.ipc = req;
+    this.#listeners.set(h, l);
+    const code = core.listenPath(h, req.path, req.backlog ?? 511);
+    if (code !== Code.Ok) {
+      this.#abandonServer(l);
+      return this.#refusal(code, "listen", req.path);
+    }
+    this.#pump();
+    return h;
+  }
+
+  #abandonServer(l: Listener): void {
+    l.closing = true;
+    this.#core.serverClose(l.h);
+    this.#pump();
+  }
+
+  #ioListen(h: number): void {
+    const l = this.#listeners.get(h);
+    if (!l || l.srv) return;
+    const tcp = l.tcp;
+    const srv = net.createServer({
+      allowHalfOpen: true,
+      pauseOnConnect: true,
+      noDelay: tcp?.noDelay,
+      keepAlive: tcp?.keepAlive,
+      keepAliveInitialDelay: tcp?.keepAliveInitialDelay,
+    });
+    l.srv = srv;
+    srv.on("connection", (sock: net.Socket) => this.#onAccept(l, sock));
+    srv.on("error", (err: NodeJS.ErrnoException) => {
+      if (l.closing) return;
+      l.lastErr = err;
+      this.#core.onError(h, codeOfErrno(err.code), typeof err.errno === "number" ? err.errno : 0);
+      this.#settle();
+    });
+    srv.on("listening", () => {
+      if (l.closing) return;
+      const a = srv.address();
+      const local = a !== null && typeof a === "object" ? coreAddr(a.address, a.port, a.family) : null;
+      this.#core.onListening(h, local);
+      this.#settle();
+    });
+    if (!l.refed) srv.unref();
+    if (l.ipc) {
+      srv.listen({
+        path: l.ipc.path,
+        backlog: l.ipc.backlog,
+        readableAll: l.ipc.readableAll,
+        writableAll: l.ipc.writableAll,
+        exclusive: true,
+      });
+      return;
+    }
+    srv.listen({
+      host: l.bindHost,
+      port: tcp!.port,
+      backlog: tcp!.backlog,
+      ipv6Only: tcp!.ipv6Only,
+      exclusive: true,
+    });
+  }
+
+  #onAccept(l: Listener, sock: net.Socket): void {
+    const core = this.#core;
+    if (l.closing || this.#disposed) {
+      sock.destroy();
+      return;
+    }
+    const remote = l.kind === Kind.Tcp ? coreAddr(sock.remoteAddress, sock.remotePort, sock.remoteFamily) : null;
+    const nh = core.onAccepted(l.h, remote, now());
+    if (nh < 0) {
+      sock.destroy();
+      this.#settle();
+      return;
+    }
+    const c = new Conn(nh, l.kind);
+    c.path = l.ipc?.path ?? "";
+    this.#conns.set(nh, c);
+    this.#attach(c, sock);
+    const pauseOnConnect = l.tcp?.pauseOnConnect ?? l.ipc?.pauseOnConnect ?? false;
+    if (pauseOnConnect) c.initialPause = true;
+    else sock.resume();
+    this.#settle();
+  }
+
+  serverClose(h: number): void {
+    const l = this.#listeners.get(h);
+    if (!l || l.closing) return;
+    l.closing = true;
+    if (l.srv?.listening) l.srv.close();
+    this.#core.serverClose(h);
+    this.#pump();
+  }
+
+  serverAddress(h: number): ServerAddress | null {
+    const l = this.#listeners.get(h);
+    if (!l?.srv || l.closing) return null;
+    const a = l.srv.address();
+    if (a === null) return null;
+    if (typeof a === "string") return a;
+    return { address: a.address, family: familyName(a.family), port: a.port };
+  }
+
+  getConnections(h: number): number {
+    const n = this.#core.connections(h);
+    return n < 0 ? 0 : n;
+  }
+
+  setMaxConnections(h: number, n: number): void {
+    if (!this.#listeners.has(h)) return;
+    this.#core.setMaxConnections(h, n);
+    this.#pump();
+  }
+
+  serverRef(h: number, on: boolean): void {
+    const l = this.#listeners.get(h);
+    if (!l) return;
+    l.refed = on;
+    if (l.srv) {
+      if (on) l.srv.ref();
+      else l.srv.unref();
+    }
+    this.#core.ref(h, on);
+    this.#pump();
+  }
+
+  // ---- time ------------------------------------------------------------------------
+
+  /** Keeps one unref'ed Node timer at or before the core's next deadline. */
+  #arm(): void {
+    const d = this.#core.nextDeadline();
+    if (d < 0 || d >= this.#armedAt || this.#disposed) return;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#armedAt = d;
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, d - now()));
+    this.#timer.unref();
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = null;
+    this.#armedAt = Infinity;
+    if (this.#disposed) return;
+    this.#core.tick(now());
+    this.#settle();
+  };
+
+  // ---- lifecycle -------------------------------------------------------------------
+
+  stats(): DriverStats {
+    const s = this.#core.stats();
+    return {
+      sockets: s.sockets,
+      servers: s.servers,
+      bufferedBytes: s.bufferedBytes,
+      bytesRead: s.bytesRead,
+      bytesWritten: s.bytesWritten,
+      liveHandles: this.#core.liveHandles(),
+    };
+  }
+
+  /** Whether anything here should keep the event loop alive (a ref'ed socket or server, a lookup). */
+  hasRefs(): boolean {
+    if (this.#pendingOps > 0) return true;
+    for (const c of this.#conns.values()) {
+      if (c.refed && !c.reportedClosed && (c.sock === null ? !c.closeRequested : !c.sockClosed)) return true;
+    }
+    for (const l of this.#listeners.values()) {
+      if (l.refed && !l.closing) return true;
+    }
+    return false;
+  }
+
+  /** Closes every node:net socket and server at once; the driver is unusable afterwards. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    for (const c of this.#conns.values()) {
+      c.closeRequested = true;
+      c.sock?.destroy();
+    }
+    for (const l of this.#listeners.values()) {
+      l.closing = true;
+      if (l.srv?.listening) l.srv.close();
+    }
+    this.#conns.clear();
+    this.#listeners.clear();
+    this.#q.length = 0;
+    this.#dispatch = noop;
+  }
+}
+
+function socketInfoOf(sock: net.Socket, path: string): SocketInfo {
+  if (path) return { path };
+  const info: SocketInfo = {};
+  const local = addrOf(sock.localAddress, sock.localPort, sock.localFamily);
+  const remote = addrOf(sock.remoteAddress, sock.remotePort, sock.remoteFamily);
+  if (local) info.local = local;
+  if (remote) info.remote = remote;
+  return info;
+}

@@ -1,0 +1,772 @@
+/**
+ * `net.Socket`: a real `stream.Duplex` over a backend handle.
+ *
+ * The stream machinery (buffering, encodings, 'finish', 'end', auto-destroy,
+ * async iteration, pipe) is Duplex's own; this class only connects it to the
+ * backend, as Node's lib/net.js connects it to a libuv handle:
+ *   _write/_writev -> backend.write, completed by BEv.Written
+ *   _final         -> backend.end, completed by BEv.Finished
+ *   _read          -> backend.resume (only after a push() returned false)
+ *   _destroy       -> backend.destroy, then 'close' on BEv.Close
+ *
+ * The same code runs on Node (node:stream) and in QuickJS guests
+ * (readable-stream, swapped in by esbuild), so it uses only the public
+ * stream API plus `_undestroy`.
+ */
+import { Duplex } from "node:stream";
+import { Buffer } from "node:buffer";
+import { BEv } from "../host/backend.ts";
+import type { ConnectTcp, ErrorInfo, SocketInfo } from "../host/backend.ts";
+import type { HandleOwner, NetContext } from "./context.ts";
+import {
+  AbortError,
+  ERR_INVALID_ADDRESS_FAMILY,
+  ERR_INVALID_ARG_TYPE,
+  ERR_INVALID_ARG_VALUE,
+  ERR_INVALID_HANDLE_TYPE,
+  ERR_INVALID_IP_ADDRESS,
+  ERR_MISSING_ARGS,
+  ERR_NOT_SUPPORTED,
+  ERR_SOCKET_CLOSED,
+  ERR_SOCKET_CLOSED_BEFORE_CONNECTION,
+  errorFromInfo,
+} from "./errors.ts";
+import { isIP } from "./ip.ts";
+import {
+  getTimerDuration,
+  isPipeName,
+  validateAbortSignal,
+  validateBoolean,
+  validateFunction,
+  validateInt32,
+  validateNumber,
+  validatePort,
+  validateString,
+} from "./validate.ts";
+import type { AbortSignalLike } from "./validate.ts";
+
+type Cb = (err?: Error | null) => void;
+type Listener = (...args: any[]) => void;
+
+/** Marks an argument array already normalized by normalizeArgs. */
+export const kNormalized = Symbol("wasock.normalizedArgs");
+
+export type NormalizedArgs = [Record<string, any>, Listener | null] & { [kNormalized]?: true };
+
+/**
+ * Node's normalizeArgs (lib/net.js): connect(options[, cb]), connect(path[, cb]),
+ * connect(port[, host][, cb]); the same shapes for listen.
+ */
+export function normalizeArgs(args: unknown[]): NormalizedArgs {
+  let arr: NormalizedArgs;
+  if (args.length === 0) {
+    arr = [{}, null];
+    arr[kNormalized] = true;
+    return arr;
+  }
+  const arg0 = args[0];
+  let options: Record<string, any> = {};
+  if (typeof arg0 === "object" && arg0 !== null) {
+    options = arg0 as Record<string, any>;
+  } else if (isPipeName(arg0)) {
+    options.path = arg0;
+  } else {
+    options.port = arg0;
+    if (args.length > 1 && typeof args[1] === "string") options.host = args[1];
+  }
+  const cb = args[args.length - 1];
+  arr = [options, typeof cb === "function" ? (cb as Listener) : null];
+  arr[kNormalized] = true;
+  return arr;
+}
+
+/** A handle handed over by a server's accept, picked up by the next constructor call. */
+let acceptHandle = 0;
+let acceptInfo: SocketInfo | null = null;
+
+/** Routes one backend event to a socket (set in the class's static block). */
+export let socketEvent: (s: SocketBase, ev: BEv, a: unknown, b: unknown, c: unknown, d: unknown) => void;
+/** Creates the Socket of an accepted connection (used by server.ts). */
+export let acceptSocket: (
+  ctx: NetContext, Ctor: new (opts?: object) => SocketBase, h: number, info: SocketInfo,
+  opts: object,
+) => SocketBase;
+
+function toBuffer(chunk: unknown, encoding: string): Buffer {
+  if (typeof chunk === "string") return Buffer.from(chunk, encoding as BufferEncoding);
+  if (Buffer.isBuffer(chunk)) return chunk;
+  const v = chunk as ArrayBufferView;
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+function asBuffer(data: unknown): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  const u = data as Uint8Array;
+  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+export class SocketBase extends Duplex implements HandleOwner {
+  readonly kind = "socket" as const;
+  connecting = false;
+  server: unknown = null;
+  _server: { _connectionClosed(): void } | null = null;
+  timeout: number | undefined = undefined;
+  autoSelectFamilyAttemptedAddresses: string[] | undefined = undefined;
+  declare allowHalfOpen: boolean;
+
+  #ctx: NetContext;
+  /** backend handle; 0 when none (not connected yet, or destroyed) */
+  #h = 0;
+  #info: SocketInfo | null = null;
+  #path = "";
+  /** options kept from the constructor / setters until a handle exists */
+  #noDelay: boolean;
+  #keepAlive: boolean;
+  #keepAliveDelay: number;
+  #pendingTimeout = 0;
+  #refed = true;
+  /** the Duplex callback of the write in flight, and how many backend writes it covers */
+  #writeCb: Cb | null = null;
+  #writesOut = 0;
+  #finalCb: Cb | null = null;
+  /** reads are stopped at the backend because push() returned false */
+  #readPaused = false;
+  #bytesRead = 0;
+  #bytesWritten = 0;
+  #pendingData: unknown = null;
+  #pendingEncoding = "";
+  #resetting = false;
+  #hadError = false;
+  /** the backend already closed the handle (Close arrived before our destroy) */
+  #backendClosed = false;
+  #backendHadError = false;
+  /** an error was already emitted for this connect attempt (lookup failure) */
+  #errorGiven = false;
+
+  static {
+    socketEvent = (s, ev, a, b, c, d) => s.#onEvent(ev, a, b, c, d);
+    acceptSocket = (ctx, Ctor, h, info, opts) => {
+      acceptHandle = h;
+      acceptInfo = info;
+      try {
+        return new Ctor(opts);
+      } finally {
+        acceptHandle = 0;
+        acceptInfo = null;
+      }
+    };
+  }
+
+  constructor(ctx: NetContext, options?: Record<string, any>) {
+    if (options?.objectMode) {
+      throw ERR_INVALID_ARG_VALUE("options.objectMode", options.objectMode, "is not supported");
+    } else if (options?.readableObjectMode || options?.writableObjectMode) {
+      const name = options.readableObjectMode ? "readableObjectMode" : "writableObjectMode";
+      throw ERR_INVALID_ARG_VALUE(`options.${name}`, options[name], "is not supported");
+    }
+    if (typeof options?.keepAliveInitialDelay !== "undefined") {
+      validateNumber(options.keepAliveInitialDelay, "options.keepAliveInitialDelay");
+    }
+    const opts: Record<string, any> = typeof options === "number" ? { fd: options } : { ...options };
+    if (opts.keepAliveInitialDelay < 0) opts.keepAliveInitialDelay = 0;
+    opts.allowHalfOpen = Boolean(opts.allowHalfOpen);
+    opts.emitClose = false;
+    opts.autoDestroy = true;
+    opts.decodeStrings = false;
+    const h = acceptHandle;
+    const info = acceptInfo;
+    acceptHandle = 0;
+    acceptInfo = null;
+    if (opts.signal !== undefined) validateAbortSignal(opts.signal, "options.signal");
+    const signal = opts.signal as AbortSignalLike | undefined;
+    delete opts.signal;
+    super(opts);
+    this.#ctx = ctx;
+    if (opts.fd !== undefined) throw ERR_NOT_SUPPORTED("net.Socket option 'fd'");
+    if (opts.handle !== undefined) throw ERR_NOT_SUPPORTED("net.Socket option 'handle'");
+    if (opts.onread != null) throw ERR_NOT_SUPPORTED("net.Socket option 'onread'");
+    this.#noDelay = Boolean(opts.noDelay);
+    this.#keepAlive = Boolean(opts.keepAlive);
+    this.#keepAliveDelay = ~~(opts.keepAliveInitialDelay / 1000);
+    this.on("end", onReadableStreamEnd);
+    if (h !== 0) {
+      this.#h = h;
+      this.#info = info;
+      ctx.owners.set(h, this);
+      if (opts.pauseOnCreate) {
+        this.#readPaused = true;
+        (this as any).readableFlowing = false;
+      }
+    }
+    if (signal) this.#addAbortSignal(signal);
+  }
+
+  #addAbortSignal(signal: AbortSignalLike): void {
+    const onAbort = (): void => {
+      signal.removeEventListener("abort", onAbort);
+      this.destroy(AbortError(signal.reason));
+    };
+    if (signal.aborted) {
+      process.nextTick(onAbort);
+    } else {
+      signal.addEventListener("abort", onAbort);
+      this.once("close", () => signal.removeEventListener("abort", onAbort));
+    }
+  }
+
+  // ---- connect -------------------------------------------------------------
+
+  connect(...args: unknown[]): this {
+    let normalized: NormalizedArgs;
+    if (Array.isArray(args[0]) && (args[0] as NormalizedArgs)[kNormalized]) {
+      normalized = args[0] as NormalizedArgs;
+    } else {
+      normalized = normalizeArgs(args);
+    }
+    const options = normalized[0];
+    const cb = normalized[1];
+    if (options.port === undefined && options.path == null) {
+      throw ERR_MISSING_ARGS(["options", "port", "path"]);
+    }
+    if (this.write !== SocketBase.prototype.write) this.write = SocketBase.prototype.write;
+    if (this.destroyed) {
+      this.#info = null;
+      this.#backendClosed = false;
+      this.#errorGiven = false;
+      (this as any)._undestroy();
+    }
+    const path = options.path;
+    const pipe = !!path;
+    if (cb !== null) this.once("connect", cb);
+    if (pipe) {
+      validateString(path, "options.path");
+      this.connecting = true;
+      this.#path = path;
+      this.#start(this.#ctx.backend.connectIpc({
+        path,
+        allowHalfOpen: this.allowHalfOpen,
+        timeout: this.#pendingTimeout || undefined,
+      }));
+    } else {
+      this.#lookupAndConnect(options);
+    }
+    return this;
+  }
+
+  #lookupAndConnect(options: Record<string, any>): void {
+    const { localAddress, localPort } = options;
+    const host: string = options.host || "localhost";
+    let { port, autoSelectFamilyAttemptTimeout, autoSelectFamily } = options;
+    if (localAddress && !isIP(localAddress)) throw ERR_INVALID_IP_ADDRESS(localAddress);
+    if (localPort) validateNumber(localPort, "options.localPort");
+    if (typeof port !== "undefined") {
+      if (typeof port !== "number" && typeof port !== "string") {
+        throw ERR_INVALID_ARG_TYPE("options.port", ["number", "string"], port);
+      }
+      validatePort(port);
+    }
+    const portNum: number = (port as any) | 0;
+    if (autoSelectFamily != null) {
+      validateBoolean(autoSelectFamily, "options.autoSelectFamily");
+    } else {
+      autoSelectFamily = this.#ctx.autoSelectFamily;
+    }
+    if (autoSelectFamilyAttemptTimeout != null) {
+      validateInt32(autoSelectFamilyAttemptTimeout, "options.autoSelectFamilyAttemptTimeout", 1);
+      if (autoSelectFamilyAttemptTimeout < 10) autoSelectFamilyAttemptTimeout = 10;
+    } else {
+      autoSelectFamilyAttemptTimeout = this.#ctx.autoSelectFamilyAttemptTimeout;
+    }
+    const req: ConnectTcp = {
+      host,
+      port: portNum,
+      allowHalfOpen: this.allowHalfOpen,
+      localAddress,
+      localPort,
+      noDelay: this.#noDelay,
+      keepAlive: this.#keepAlive,
+      keepAliveInitialDelay: this.#keepAliveDelay * 1000,
+      autoSelectFamily,
+      autoSelectFamilyAttemptTimeout,
+      timeout: this.#pendingTimeout || undefined,
+    };
+    this.connecting = true;
+    if (isIP(host)) {
+      req.resolved = true;
+      this.#start(this.#ctx.backend.connectTcp(req));
+      return;
+    }
+    if (options.lookup != null) validateFunction(options.lookup, "options.lookup");
+    const family = socketToDnsFamily(options.family);
+    if (family !== undefined && family !== 0 && family !== 4 && family !== 6 &&
+        options.lookup == null) {
+      throw ERR_INVALID_ARG_VALUE("options.family", options.family, "must be one of: 0, 4, 6");
+    }
+    req.family = family as 0 | 4 | 6;
+    req.hints = options.hints || 0;
+    if (options.lookup == null) {
+      this.#start(this.#ctx.backend.connectTcp(req));
+      return;
+    }
+    this.#customLookup(options.lookup, host, req, family, options);
+  }
+
+  /** The script's own `lookup` runs here; the backend then connects to its answer. */
+  #customLookup(lookup: Function, host: string, req: ConnectTcp, family: unknown,
+    options: Record<string, any>): void {
+    const dnsopts: Record<string, unknown> = { family, hints: req.hints };
+    const all = family !== 4 && family !== 6 && !req.localAddress && req.autoSelectFamily;
+    if (all) dnsopts.all = true;
+    const connectTo = (ip: string): void => {
+      req.host = ip;
+      req.resolved = true;
+      if (all) this.autoSelectFamilyAttemptedAddresses = [`${ip}:${req.port}`];
+      this.#start(this.#ctx.backend.connectTcp(req));
+    };
+    lookup(host, dnsopts, (err: Error | null, ip: unknown, addressType: unknown) => {
+      if (all && !err) {
+        const list = ip as { address: string; family: number }[];
+        let chosen: string | null = null;
+        for (const entry of list) {
+          this.emit("lookup", err, entry.address, entry.family, host);
+          if (!this.connecting) return;
+          if (chosen === null && isIP(entry.address) && (entry.family === 4 || entry.family === 6)) {
+            chosen = entry.address;
+          }
+        }
+        if (chosen !== null) { connectTo(chosen); return; }
+        const first = list[0];
+        const e = first === undefined || !isIP(first.address)
+          ? ERR_INVALID_IP_ADDRESS(first?.address)
+          : ERR_INVALID_ADDRESS_FAMILY(first.family, options.host, options.port);
+        process.nextTick(connectErrorNT, this, e);
+        return;
+      }
+      this.emit("lookup", err, all ? undefined : ip, all ? undefined : addressType, host);
+      if (!this.connecting) return;
+      if (err) {
+        process.nextTick(connectErrorNT, this, err);
+      } else if (!isIP(ip)) {
+        process.nextTick(connectErrorNT, this, ERR_INVALID_IP_ADDRESS(ip));
+      } else if (addressType !== 4 && addressType !== 6) {
+        process.nextTick(connectErrorNT, this,
+          ERR_INVALID_ADDRESS_FAMILY(addressType, options.host, options.port));
+      } else {
+        connectTo(ip as string);
+      }
+    });
+  }
+
+  /** Takes the backend's answer to a connect: a handle, or an error to emit on the next tick. */
+  #start(res: number | ErrorInfo): void {
+    if (typeof res === "number") {
+      this.#h = res;
+      this.#ctx.owners.set(res, this);
+      if (!this.#refed) this.#ctx.backend.ref(res, false);
+      return;
+    }
+    process.nextTick(connectErrorNT, this, errorFromInfo(res));
+  }
+
+  // ---- backend events ------------------------------------------------------
+
+  #onEvent(ev: BEv, a: unknown, b: unknown, c: unknown, d: unknown): void {
+    switch (ev) {
+      case BEv.Data: {
+        if (!this.push(asBuffer(a)) && !this.#readPaused && this.#h !== 0) {
+          this.#readPaused = true;
+          this.#ctx.backend.pause(this.#h);
+        }
+        return;
+      }
+      case BEv.Written: {
+        this.#writesOut -= a as number;
+        if (this.#writesOut <= 0 && this.#writeCb !== null) {
+          const cb = this.#writeCb;
+          this.#writeCb = null;
+          this.#writesOut = 0;
+          cb();
+        }
+        return;
+      }
+      case BEv.Lookup: {
+        const err = a ? errorFromInfo(a as ErrorInfo) : null;
+        this.emit("lookup", err, b, c, d);
+        if (err && this.connecting) {
+          this.#errorGiven = true;
+          process.nextTick(connectErrorNT, this, err);
+        }
+        return;
+      }
+      case BEv.Connect: {
+        if (this.destroyed) return;
+        this.connecting = false;
+        this.#info = a as SocketInfo;
+        this.emit("connect");
+        this.emit("ready");
+        if (!this.isPaused()) this.read(0);
+        return;
+      }
+      case BEv.End:
+        this.push(null);
+        this.read(0);
+        return;
+      case BEv.Finished: {
+        const cb = this.#finalCb;
+        this.#finalCb = null;
+        if (cb) cb();
+        return;
+      }
+      case BEv.Timeout:
+        this.emit("timeout");
+        return;
+      case BEv.Error: {
+        if (this.#errorGiven || this.destroyed) return;
+        this.#errorGiven = true;
+        this.destroy(errorFromInfo(a as ErrorInfo));
+        return;
+      }
+      case BEv.Close: {
+        // net.ts already dropped the handle from the owner table.
+        if (this.#h !== 0) {
+          // The backend closed first (its own decision); the stream follows.
+          const c = this.#ctx.backend.counters(this.#h);
+          this.#bytesRead = c.bytesRead;
+          this.#bytesWritten = c.bytesWritten;
+          this.#h = 0;
+          this.#backendClosed = true;
+          this.#backendHadError = Boolean(a);
+          const cb = this.#finalCb;
+          this.#finalCb = null;
+          if (cb) cb();
+          return;
+        }
+        this.emit("close", this.#hadError);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  // ---- stream implementation ----------------------------------------------
+
+  override _read(_n: number): void {
+    if (this.connecting || this.#h === 0) {
+      this.once("connect", () => this._read(_n));
+      return;
+    }
+    if (this.#readPaused) {
+      this.#readPaused = false;
+      this.#ctx.backend.resume(this.#h);
+    }
+  }
+
+  override _write(chunk: any, encoding: BufferEncoding, cb: Cb): void {
+    this.#writeGeneric(false, chunk, encoding, cb);
+  }
+
+  override _writev(chunks: { chunk: any; encoding: BufferEncoding }[], cb: Cb): void {
+    this.#writeGeneric(true, chunks, "", cb);
+  }
+
+  #writeGeneric(writev: boolean, data: any, encoding: string, cb: Cb): void {
+    if (this.connecting) {
+      this.#pendingData = data;
+      this.#pendingEncoding = encoding;
+      const onClose = (): void => cb(ERR_SOCKET_CLOSED_BEFORE_CONNECTION());
+      this.once("connect", () => {
+        this.off("close", onClose);
+        this.#writeGeneric(writev, data, encoding, cb);
+      });
+      this.once("close", onClose);
+      return;
+    }
+    this.#pendingData = null;
+    this.#pendingEncoding = "";
+    const h = this.#h;
+    if (h === 0) {
+      cb(ERR_SOCKET_CLOSED());
+      return;
+    }
+    const backend = this.#ctx.backend;
+    if (writev) {
+      const list = data as { chunk: any; encoding: string }[];
+      let n = 0;
+      for (let i = 0; i < list.length; i++) {
+        const err = backend.write(h, toBuffer(list[i].chunk, list[i].encoding));
+        if (err !== undefined) {
+          this.#writesOut += n;
+          cb(errorFromInfo(err));
+          return;
+        }
+        n++;
+      }
+      this.#writesOut += n;
+    } else {
+      const err = backend.write(h, toBuffer(data, encoding));
+      if (err !== undefined) {
+        cb(errorFromInfo(err));
+        return;
+      }
+      this.#writesOut++;
+    }
+    this.#writeCb = cb;
+  }
+
+  override _final(cb: Cb): void {
+    if (this.pending) {
+      this.once("connect", () => this._final(cb));
+      return;
+    }
+    if (this.#h === 0) {
+      cb();
+      return;
+    }
+    this.#finalCb = cb;
+    this.#ctx.backend.end(this.#h);
+  }
+
+  override _destroy(err: Error | null, cb: Cb): void {
+    this.connecting = false;
+    const h = this.#h;
+    if (h !== 0) {
+      const backend = this.#ctx.backend;
+      const c = backend.counters(h);
+      this.#bytesRead = c.bytesRead;
+      this.#bytesWritten = c.bytesWritten;
+      this.#hadError = Boolean(err);
+      this.#h = 0;
+      const reset = this.#resetting;
+      this.#resetting = false;
+      backend.destroy(h, reset);
+      cb(err);
+    } else {
+      cb(err);
+      if (this.#backendClosed) {
+        const hadError = this.#backendHadError || Boolean(err);
+        process.nextTick(() => this.emit("close", hadError));
+      } else {
+        process.nextTick(emitCloseNT, this);
+      }
+    }
+    // A write in flight never completes now.
+    this.#writeCb = null;
+    this.#writesOut = 0;
+    const server = this._server;
+    if (server) server._connectionClosed();
+  }
+
+  // ---- public API ----------------------------------------------------------
+
+  override write(chunk: any, encoding?: any, cb?: any): boolean {
+    return super.write(chunk, encoding, cb);
+  }
+
+  override end(data?: any, encoding?: any, cb?: any): this {
+    super.end(data, encoding, cb);
+    return this;
+  }
+
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once("finish", this.destroy);
+  }
+
+  resetAndDestroy(): this {
+    if (this.#h !== 0 || this.connecting) {
+      if (this.#path) throw ERR_INVALID_HANDLE_TYPE();
+      if (this.connecting) {
+        this.once("connect", () => this.#reset());
+      } else {
+        this.#reset();
+      }
+    } else {
+      this.destroy(ERR_SOCKET_CLOSED());
+    }
+    return this;
+  }
+
+  #reset(): void {
+    this.#resetting = true;
+    this.destroy();
+  }
+
+  setTimeout(msecs: number, callback?: Listener): this {
+    if (this.destroyed) return this;
+    this.timeout = msecs;
+    msecs = getTimerDuration(msecs, "msecs");
+    if (this.#h !== 0) this.#ctx.backend.setTimeout(this.#h, msecs);
+    else this.#pendingTimeout = msecs;
+    if (msecs === 0) {
+      if (callback !== undefined) {
+        validateFunction(callback, "callback");
+        this.removeListener("timeout", callback);
+      }
+    } else if (callback !== undefined) {
+      validateFunction(callback, "callback");
+      this.once("timeout", callback);
+    }
+    return this;
+  }
+
+  setNoDelay(enable?: boolean): this {
+    const on = Boolean(enable === undefined ? true : enable);
+    if (this.#h === 0) {
+      this.#noDelay = on;
+      return this;
+    }
+    if (on !== this.#noDelay && !this.#path) {
+      this.#noDelay = on;
+      this.#ctx.backend.setNoDelay(this.#h, on);
+    }
+    return this;
+  }
+
+  setKeepAlive(enable?: boolean, initialDelayMsecs?: number): this {
+    const on = Boolean(enable);
+    const initialDelay = ~~((initialDelayMsecs as number) / 1000);
+    if (this.#h === 0) {
+      this.#keepAlive = on;
+      this.#keepAliveDelay = initialDelay;
+      return this;
+    }
+    if (this.#path) return this;
+    if (on !== this.#keepAlive || (on && this.#keepAliveDelay !== initialDelay)) {
+      this.#keepAlive = on;
+      this.#keepAliveDelay = initialDelay;
+      this.#ctx.backend.setKeepAlive(this.#h, on, initialDelay * 1000);
+    }
+    return this;
+  }
+
+  address(): { address?: string; family?: string; port?: number } {
+    return this.#info?.local ?? {};
+  }
+
+  ref(): this {
+    this.#refed = true;
+    if (this.#h === 0) {
+      if (this.connecting) return this;
+      this.once("connect", this.ref);
+      return this;
+    }
+    this.#ctx.backend.ref(this.#h, true);
+    return this;
+  }
+
+  unref(): this {
+    this.#refed = false;
+    if (this.#h === 0) {
+      if (this.connecting) return this;
+      this.once("connect", this.unref);
+      return this;
+    }
+    this.#ctx.backend.ref(this.#h, false);
+    return this;
+  }
+
+  get readyState(): string {
+    if (this.connecting) return "opening";
+    if (this.readable && this.writable) return "open";
+    if (this.readable && !this.writable) return "readOnly";
+    if (!this.readable && this.writable) return "writeOnly";
+    return "closed";
+  }
+
+  get pending(): boolean {
+    return this.#h === 0 || this.connecting;
+  }
+
+  get bufferSize(): number | undefined {
+    if (this.#h !== 0) return this.writableLength;
+    return undefined;
+  }
+
+  get bytesRead(): number {
+    return this.#h !== 0 ? this.#ctx.backend.counters(this.#h).bytesRead : this.#bytesRead;
+  }
+
+  get bytesWritten(): number | undefined {
+    let bytes = this.#h !== 0 ? this.#ctx.backend.counters(this.#h).bytesWritten : this.#bytesWritten;
+    const buffered = (this as any).writableBuffer as { chunk: any; encoding: BufferEncoding }[] | undefined;
+    if (!buffered) return undefined;
+    for (const el of buffered) {
+      bytes += Buffer.isBuffer(el.chunk) ? el.chunk.length : Buffer.byteLength(el.chunk, el.encoding);
+    }
+    const data = this.#pendingData;
+    if (Array.isArray(data)) {
+      for (const el of data as { chunk: any; encoding: BufferEncoding }[]) {
+        bytes += Buffer.isBuffer(el.chunk) ? el.chunk.length : Buffer.byteLength(el.chunk, el.encoding);
+      }
+    } else if (data) {
+      bytes += typeof data === "string"
+        ? Buffer.byteLength(data, this.#pendingEncoding as BufferEncoding)
+        : (data as Uint8Array).byteLength;
+    }
+    return bytes;
+  }
+
+  get _connecting(): boolean {
+    return this.connecting;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.#info?.remote?.address;
+  }
+
+  get remoteFamily(): string | undefined {
+    return this.#info?.remote?.family;
+  }
+
+  get remotePort(): number | undefined {
+    return this.#info?.remote?.port;
+  }
+
+  get localAddress(): string | undefined {
+    return this.#info?.local?.address;
+  }
+
+  get localPort(): number | undefined {
+    return this.#info?.local?.port;
+  }
+
+  get localFamily(): string | undefined {
+    return this.#info?.local?.family;
+  }
+}
+
+function socketToDnsFamily(family: unknown): unknown {
+  switch (family) {
+    case "IPv4": return 4;
+    case "IPv6": return 6;
+    default: return family;
+  }
+}
+
+function connectErrorNT(self: SocketBase, err: Error): void {
+  self.destroy(err);
+}
+
+function emitCloseNT(self: SocketBase): void {
+  self.emit("close");
+}
+
+/** Node: without allowHalfOpen, writing after the peer's FIN is EPIPE. */
+function onReadableStreamEnd(this: SocketBase): void {
+  if (!this.allowHalfOpen) this.write = writeAfterFIN;
+}
+
+function writeAfterFIN(this: SocketBase, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
+  if (!this.writableEnded) return SocketBase.prototype.write.call(this, chunk, encoding, cb);
+  if (typeof encoding === "function") {
+    cb = encoding;
+    encoding = null;
+  }
+  const er = new Error("This socket has been ended by the other party") as Error & { code: string };
+  er.code = "EPIPE";
+  if (typeof cb === "function") process.nextTick(cb as Listener, er);
+  this.destroy(er);
+  return false;
+}
