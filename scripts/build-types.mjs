@@ -22,23 +22,27 @@ export const TYPE_ENTRIES = [
 
 export const TYPES_OUT = join(root, "dist/types");
 
-/** Compiler options for the declaration emit (also used by the host-types test). */
+/**
+ * Compiler options for the declaration emit (also used by the host-types test): the
+ * project's tsconfig.json, so that the emit sees the sources as the editor does, with
+ * the emit switched on.
+ */
 export function declarationOptions() {
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(`build types: tsconfig.json: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+    },
+  });
   return {
+    ...parsed.options,
+    noEmit: false,
     declaration: true,
     emitDeclarationOnly: true,
+    declarationMap: false,
+    sourceMap: false,
     outDir: TYPES_OUT,
     rootDir: root,
-    target: ts.ScriptTarget.ES2022,
-    lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"],
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    types: ["node"],
-    strict: true,
-    skipLibCheck: true,
-    isolatedModules: true,
-    allowImportingTsExtensions: true,
-    resolveJsonModule: true,
     stripInternal: true,
   };
 }

@@ -3,7 +3,8 @@
 // members.ts lists the runtime: names beyond a base class, `[Symbol.x]` for
 // well-known symbols.
 import ts from "typescript";
-import { GUEST_OPTIONS, GUEST_TYPES } from "./tsc.ts";
+import { dirname, join } from "node:path";
+import { GUEST_OPTIONS, GUEST_TYPES, ROOT } from "./tsc.ts";
 
 export interface DeclaredSurface {
   /** value exports of module "net", without "default" */
@@ -18,6 +19,10 @@ export interface DeclaredSurface {
   /** every instance member declared on stream.Duplex / events.EventEmitter (incl. inherited) */
   duplexAll: string[];
   emitterAll: string[];
+  /** global values declared for the sandbox (timers, console, process, Buffer, ...) */
+  globals: string[];
+  /** value exports (incl. "default") of each declared built-in module, by bare name */
+  modules: Record<string, string[]>;
 }
 
 function memberName(sym: ts.Symbol): string {
@@ -64,7 +69,31 @@ export function declaredSurface(): DeclaredSurface {
     .filter(isPublic)
     .sort();
 
+  const globals: string[] = [];
+  for (const file of program.getSourceFiles()) {
+    if (dirname(file.fileName) !== join(ROOT, "types")) continue;
+    for (const st of file.statements) {
+      if (ts.isVariableStatement(st)) {
+        for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) globals.push(d.name.text);
+      } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) {
+        globals.push(st.name.text);
+      }
+    }
+  }
+  const modules: Record<string, string[]> = {};
+  for (const m of checker.getAmbientModules()) {
+    const name = m.name.replace(/^"|"$/g, "");
+    if (name.startsWith("node:")) continue;
+    modules[name] = checker
+      .getExportsOfModule(m)
+      .filter((s) => ((s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s).flags & ts.SymbolFlags.Value) !== 0)
+      .map((s) => s.name)
+      .sort();
+  }
+
   return {
+    globals: [...new Set(globals)].sort(),
+    modules,
     net,
     socket: minus(instanceMembers(socket), instanceMembers(duplex)),
     server: minus(instanceMembers(server), instanceMembers(emitter)),

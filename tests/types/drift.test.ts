@@ -87,6 +87,7 @@ describe("types/ against the runtime", () => {
     "in a QuickJS sandbox: the guest's net has exactly the declared members",
     async () => {
       const { createSandbox } = await import("../../host/quickjs/index.ts");
+      const mods = Object.keys(declared.modules);
       let out = "";
       let err = "";
       const sandbox = await createSandbox({ stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t) });
@@ -96,13 +97,22 @@ describe("types/ against the runtime", () => {
             'import net from "net";',
             'import { Duplex } from "stream";',
             'import { EventEmitter } from "events";',
-            `console.log(JSON.stringify(${LIST_MEMBERS}(net, Duplex, EventEmitter)));`,
+            ...mods.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`),
+            `const surface = ${LIST_MEMBERS}(net, Duplex, EventEmitter);`,
+            `surface.modules = { ${mods.map((m, i) => `${JSON.stringify(m)}: Object.keys(m${i})`).join(", ")} };`,
+            `surface.missingGlobals = ${JSON.stringify(declared.globals)}.filter((n) => typeof globalThis[n] === "undefined");`,
+            "console.log(JSON.stringify(surface));",
           ].join("\n"),
         });
       } finally {
         sandbox.dispose();
       }
       expect(err).toBe("");
+      const runtime = JSON.parse(out) as RuntimeSurface & { modules: Record<string, string[]>; missingGlobals: string[] };
+      // Every declared global exists in the sandbox, and every declared module export.
+      expect(runtime.missingGlobals).toEqual([]);
+      const missingExports = Object.fromEntries(mods.map((m) => [m, declared.modules[m]!.filter((n) => !runtime.modules[m]!.includes(n))]));
+      expect(missingExports).toEqual(Object.fromEntries(mods.map((m) => [m, []])));
       expectNoDrift(declared, JSON.parse(out) as RuntimeSurface);
     },
   );
