@@ -108,6 +108,8 @@ export class NetBridge {
   readonly #a: Args;
   /** handles issued to this sandbox and not yet closed */
   readonly handles = new Set<number>();
+  /** of those, the ones the guest unref'ed */
+  readonly #unrefed = new Set<number>();
 
   constructor(ctx: QuickJSContext, driver: SandboxDriver) {
     this.#ctx = ctx;
@@ -119,6 +121,21 @@ export class NetBridge {
     const n = this.#a.num(h, "handle");
     if (!this.handles.has(n)) throw new HostCallError("ERR_INVALID_HANDLE", `host call: ${n} is not a live handle of this sandbox`);
     return n;
+  }
+
+  #refState(h: QuickJSHandle | undefined, on: QuickJSHandle | undefined): number {
+    const n = this.#handle(h);
+    if (this.#a.bool(on)) this.#unrefed.delete(n);
+    else this.#unrefed.add(n);
+    return n;
+  }
+
+  /**
+   * A ref'ed handle whose Close/ServerClose the guest has not seen yet keeps the
+   * loop alive, as a closing handle does in Node until its close callbacks ran.
+   */
+  hasRefed(): boolean {
+    return this.handles.size > this.#unrefed.size;
   }
 
   #issued(r: number | ErrorInfo): QuickJSHandle {
@@ -161,14 +178,14 @@ export class NetBridge {
     fn("setTimeout", ([h, ms]) => void d.setTimeout(this.#handle(h), a.int(ms, "ms", 0)));
     fn("setNoDelay", ([h, on]) => void d.setNoDelay(this.#handle(h), a.bool(on)));
     fn("setKeepAlive", ([h, on, delay]) => void d.setKeepAlive(this.#handle(h), a.bool(on), a.int(delay, "initialDelay", 0)));
-    fn("ref", ([h, on]) => void d.ref(this.#handle(h), a.bool(on)));
+    fn("ref", ([h, on]) => void d.ref(this.#refState(h, on), a.bool(on)));
     fn("counters", ([h]) => ctx.newString(JSON.stringify(d.counters(this.#handle(h)))));
     fn("socketInfo", ([h]) => ctx.newString(JSON.stringify(d.socketInfo(this.#handle(h)))));
     fn("serverClose", ([h]) => void d.serverClose(this.#handle(h)));
     fn("serverAddress", ([h]) => ctx.newString(JSON.stringify(d.serverAddress(this.#handle(h)) ?? null)));
     fn("getConnections", ([h]) => ctx.newNumber(d.getConnections(this.#handle(h))));
     fn("setMaxConnections", ([h, n]) => void d.setMaxConnections(this.#handle(h), a.int(n, "n")));
-    fn("serverRef", ([h, on]) => void d.serverRef(this.#handle(h), a.bool(on)));
+    fn("serverRef", ([h, on]) => void d.serverRef(this.#refState(h, on), a.bool(on)));
   }
 
   /** The handles for one dispatch call: (h, ev, a, b, c, d), trailing undefineds dropped. */
@@ -189,7 +206,10 @@ export class NetBridge {
 
   /** after the event was delivered */
   delivered(h: number, ev: BEv): void {
-    if (ev === BEv.Close || ev === BEv.ServerClose) this.handles.delete(h);
+    if (ev === BEv.Close || ev === BEv.ServerClose) {
+      this.handles.delete(h);
+      this.#unrefed.delete(h);
+    }
   }
 
   #value(v: unknown): QuickJSHandle {

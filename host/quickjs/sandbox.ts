@@ -336,7 +336,7 @@ export class Sandbox {
   }
 
   #alive(): boolean {
-    return this.#driver.hasRefs() || (this.#timerDeadline >= 0 && this.#timerRef) || (this.#immPending && this.#immRef);
+    return this.#driver.hasRefs() || this.#bridge.hasRefed() || (this.#timerDeadline >= 0 && this.#timerRef) || (this.#immPending && this.#immRef);
   }
 
   #scheduleCheck(): void {
