@@ -76,6 +76,10 @@ export class SocketAddress {
   /**
    * Node 22's `SocketAddress.parse('1.2.3.4:80')` / `parse('[::1]:80')`:
    * a SocketAddress, or undefined when the input is not an address.
+   * Stricter than Node 22 (which goes through the WHATWG URL parser): the
+   * IPv4 form must be a plain dotted quad ("01.2.3.4" and "1.2.3" are refused,
+   * where a URL would read them as 1.2.3.4 and 1.2.0.3), and nothing may
+   * follow the port.
    */
   static parse(input: string): SocketAddress | undefined {
     if (typeof input !== "string") throw ERR_INVALID_ARG_TYPE("input", "string", input);
@@ -99,7 +103,7 @@ export class SocketAddress {
       }
       if (parseIPv4(host) === null) return undefined;
     }
-    let port = 0;
+    let port = 0; // "1.2.3.4:" has an empty port, as in a URL
     if (portText !== "") {
       if (!/^[0-9]{1,5}$/.test(portText)) return undefined;
       port = Number(portText);
@@ -116,10 +120,11 @@ export class SocketAddress {
     if (options === null || Array.isArray(options) || typeof options !== "object") {
       throw ERR_INVALID_ARG_TYPE("options", "Object", options);
     }
-    let family: unknown = options.family ?? "ipv4";
-    const address = options.address ?? (family === "ipv4" ? "127.0.0.1" : "::");
-    const port: unknown = options.port ?? 0;
-    const flowlabel: unknown = options.flowlabel ?? 0;
+    // defaults apply to undefined only, as destructuring defaults do in Node
+    let family: unknown = options.family === undefined ? "ipv4" : options.family;
+    const address: unknown = options.address === undefined ? (family === "ipv4" ? "127.0.0.1" : "::") : options.address;
+    const port: unknown = options.port === undefined ? 0 : options.port;
+    const flowlabel: unknown = options.flowlabel === undefined ? 0 : options.flowlabel;
     if (typeof (family as { toLowerCase?: unknown })?.toLowerCase === "function") {
       family = (family as string).toLowerCase();
     }
