@@ -3,6 +3,10 @@ import net from "net";
 
 const client = [];
 const server = [];
+let pending = 2;
+function done() {
+  if (--pending === 0) console.log(JSON.stringify({ client, server }, null, 1));
+}
 const srv = net.createServer((s) => {
   server.push(`connection readyState=${s.readyState} remoteFamily=${s.remoteFamily}`);
   s.on("data", (d) => server.push(`data ${d}`));
@@ -15,7 +19,7 @@ const srv = net.createServer((s) => {
     server.push(`close hadError=${hadError}`);
     srv.close(() => {
       server.push("server close");
-      console.log(JSON.stringify({ client, server }, null, 1));
+      done();
     });
   });
 });
@@ -34,5 +38,8 @@ srv.listen(0, "127.0.0.1", () => {
   c.on("data", (d) => client.push(`data ${d}`));
   c.on("end", () => client.push(`end readyState=${c.readyState}`));
   c.on("finish", () => client.push("finish"));
-  c.on("close", (hadError) => client.push(`close hadError=${hadError} destroyed=${c.destroyed} bytesRead=${c.bytesRead} bytesWritten=${c.bytesWritten}`));
+  c.on("close", (hadError) => {
+    client.push(`close hadError=${hadError} destroyed=${c.destroyed} bytesRead=${c.bytesRead} bytesWritten=${c.bytesWritten}`);
+    done();
+  });
 });
