@@ -205,7 +205,8 @@ export class BlockList {
   /** Node's util.inspect output: `BlockList { rules: [...] }` */
   [Symbol.for("nodejs.util.inspect.custom")](depth: number, options: unknown,
     inspect?: (v: unknown, o: unknown) => string): unknown {
-    if (depth < 0 || typeof inspect !== "function") return this;
+    if (depth < 0) return "[BlockList]";
+    if (typeof inspect !== "function") return this;
     return `BlockList ${inspect({ rules: this.rules }, options)}`;
   }
 }

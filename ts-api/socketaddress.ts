@@ -169,7 +169,8 @@ export class SocketAddress {
   /** Node's util.inspect output: `SocketAddress { address: ..., ... }` */
   [Symbol.for("nodejs.util.inspect.custom")](depth: number, options: unknown,
     inspect?: (v: unknown, o: unknown) => string): unknown {
-    if (depth < 0 || typeof inspect !== "function") return this;
+    if (depth < 0) return "[SocketAddress]";
+    if (typeof inspect !== "function") return this;
     return `SocketAddress ${inspect(this.toJSON(), options)}`;
   }
 }

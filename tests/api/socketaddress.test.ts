@@ -79,6 +79,7 @@ describe("new SocketAddress(options) matches node:net", () => {
     const o = { address: "10.0.0.1", port: 80 };
     expect(inspect(new SocketAddress(o))).toBe(inspect(new net.SocketAddress(o)));
     expect(inspect({ nested: new SocketAddress(o) })).toBe(inspect({ nested: new net.SocketAddress(o) }));
+    expect(inspect({ nested: new SocketAddress(o) }, { depth: 0 })).toBe(inspect({ nested: new net.SocketAddress(o) }, { depth: 0 }));
   });
 
   it("isSocketAddress tells ours from look-alikes", () => {
