@@ -23,6 +23,9 @@ export interface DeclaredSurface {
   globals: string[];
   /** value exports (incl. "default") of each declared built-in module, by bare name */
   modules: Record<string, string[]>;
+  /** the literal members of net's SystemErrorCode and NodeErrorCode unions */
+  systemCodes: string[];
+  nodeCodes: string[];
 }
 
 function memberName(sym: ts.Symbol): string {
@@ -91,7 +94,14 @@ export function declaredSurface(): DeclaredSurface {
       .sort();
   }
 
+  const literals = (name: string): string[] => {
+    const type = checker.getDeclaredTypeOfSymbol(exportOf("net", name));
+    return (type.isUnion() ? type.types : [type]).map((t) => (t as ts.StringLiteralType).value).sort();
+  };
+
   return {
+    systemCodes: literals("SystemErrorCode"),
+    nodeCodes: literals("NodeErrorCode"),
     globals: [...new Set(globals)].sort(),
     modules,
     net,

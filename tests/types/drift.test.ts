@@ -3,7 +3,7 @@
 // those that the runtime has, on Node and inside a QuickJS sandbox. Members shared with
 // the base classes (stream.Duplex, events.EventEmitter) are compared separately: each
 // one declared must exist at run time.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Duplex } from "node:stream";
 import { EventEmitter } from "node:events";
@@ -116,4 +116,28 @@ describe("types/ against the runtime", () => {
       expectNoDrift(declared, JSON.parse(out) as RuntimeSurface);
     },
   );
+});
+
+describe("error codes in types/ against the sources", () => {
+  const read = (rel: string): string => (has(rel) ? readFileSync(join(ROOT, rel), "utf8") : "");
+
+  it("every ERR_* the net sources raise is in NodeErrorCode", () => {
+    const files = ["ts-api/socket.ts", "ts-api/server.ts", "ts-api/net.ts", "ts-api/validate.ts", "ts-api/blocklist.ts", "ts-api/socketaddress.ts", "ts-api/ip.ts"];
+    const raised = new Set<string>();
+    for (const f of files) for (const m of read(f).matchAll(/\b(ERR_[A-Z0-9_]+)\(/g)) raised.add(m[1]!);
+    expect(raised.size).toBeGreaterThan(5);
+    expect([...raised].filter((c) => !declared.nodeCodes.includes(c)).sort()).toEqual([]);
+  });
+
+  it("every system code the Node driver maps core errors to is in SystemErrorCode", () => {
+    const src = read("host/node/errors.ts");
+    const mapped = new Set([...src.matchAll(/code: "(E[A-Z0-9_]+)"/g)].map((m) => m[1]!));
+    const passed = new Set([...src.matchAll(/case "(E[A-Z0-9_]+)"/g)].map((m) => m[1]!));
+    expect(mapped.size).toBeGreaterThan(5);
+    expect([...mapped, ...passed].filter((c) => !declared.systemCodes.includes(c)).sort()).toEqual([]);
+  });
+
+  it("the policy and quota codes are declared", () => {
+    expect(declared.nodeCodes).toEqual(expect.arrayContaining(["ERR_ACCESS_DENIED", "ERR_QUOTA_EXCEEDED", "ERR_NOT_SUPPORTED"]));
+  });
 });
