@@ -24,7 +24,7 @@
  *
  * Pure: no I/O. Host code, so it uses node:net and node:util.
  */
-import { isIPv4, isIPv6 } from "node:net";
+import { BlockList, isIPv4, isIPv6 } from "node:net";
 import { inspect } from "node:util";
 import type { Policy, Rule, RuleSet } from "./core/api.ts";
 
@@ -249,4 +249,62 @@ export function ruleFor(target: NetTarget): string {
 /** `--allow-net=10.0.0.1:80`: the flag that would allow `target`. */
 export function allowFlagFor(target: NetTarget): string {
   return `--allow-net=${ruleFor(target)}`;
+}
+
+// ---- explaining a refusal (mirrors the core's decision, for messages) ------
+
+function portIn(ports: [number, number] | undefined, port: number | undefined): boolean {
+  if (ports === undefined) return true;
+  return port !== undefined && port >= ports[0] && port <= ports[1];
+}
+
+function hostMatches(pattern: string, name: string): boolean {
+  const n = name.toLowerCase().replace(/\.$/, "");
+  if (pattern === "*") return true;
+  if (pattern.startsWith("*.")) return n.endsWith(pattern.slice(1)) && n.length > pattern.length - 1;
+  return n === pattern;
+}
+
+function cidrContains(cidr: string, address: string): boolean {
+  const [addr, prefixText] = cidr.split("/");
+  const family = isIPv4(addr) ? "ipv4" : "ipv6";
+  const prefix = prefixText === undefined ? (family === "ipv4" ? 32 : 128) : Number(prefixText);
+  const list = new BlockList();
+  list.addSubnet(addr, prefix, family);
+  const bare = address.split("%")[0];
+  if (isIPv4(bare)) return list.check(bare, "ipv4");
+  return isIPv6(bare) && list.check(bare, "ipv6");
+}
+
+/** Whether `rule` covers `target` (a name rule looks at `hostname`, an address rule at `address`). */
+export function ruleMatches(rule: Rule, target: NetTarget): boolean {
+  if ("unixPrefix" in rule) return target.path !== undefined && target.path.startsWith(rule.unixPrefix);
+  if (target.path !== undefined) return false;
+  if (!portIn(rule.ports, target.port)) return false;
+  if ("host" in rule) return target.hostname !== undefined && hostMatches(rule.host, target.hostname);
+  return target.address !== undefined && cidrContains(rule.cidr, target.address);
+}
+
+/** The deny rule that refuses `target`, if one does. */
+export function denyingRule(set: RuleSet, target: NetTarget): Rule | undefined {
+  return set.deny.find((r) => ruleMatches(r, target));
+}
+
+/** Whether `set` allows `target`, by the core's rule (deny wins; then allow rules or the default). */
+export function allows(set: RuleSet, target: NetTarget): boolean {
+  if (denyingRule(set, target) !== undefined) return false;
+  return set.default === "allow" || set.allow.some((r) => ruleMatches(r, target));
+}
+
+/**
+ * One line telling a user why `target` was refused and what to change:
+ * `connect to 10.0.0.1:80 is denied by --deny-net=10.0.0.0/8` or
+ * `connect to 10.0.0.1:80 is not allowed; run with --allow-net=10.0.0.1:80`.
+ */
+export function denialHint(policy: Policy, syscall: "connect" | "listen", target: NetTarget): string {
+  const what = target.path ?? ruleFor({ ...target, hostname: target.hostname ?? target.address }).replace(/:\*$/, "");
+  const verb = `${syscall} ${syscall === "listen" ? "on" : "to"} ${what}`;
+  const deny = denyingRule(policy[syscall], target);
+  if (deny !== undefined) return `${verb} is denied by --deny-net=${describeRule(deny)}`;
+  return `${verb} is not allowed; run with ${allowFlagFor(target)}`;
 }
