@@ -17,6 +17,7 @@
  * small copy of util.inspect's output for the values error messages show.
  */
 import type { ErrorInfo } from "../host/backend.ts";
+import { isIP } from "./ip.ts";
 /** Marks wasock's ERR_* errors (a prototype getter: invisible to deepEqual). */
 const kIsNodeError = Symbol.for("wasock.isNodeError");
 
@@ -631,6 +632,11 @@ export function dnsException(code: string | number, syscall: string, hostname?: 
   return ex;
 }
 
+/** ERR_* codes Node raises as TypeError / RangeError (for errorFromInfo's pass-through). */
+const typeErrorCodes = ["ERR_INVALID_ARG_TYPE", "ERR_INVALID_ARG_VALUE", "ERR_INVALID_IP_ADDRESS", "ERR_MISSING_ARGS",
+  "ERR_INVALID_FD_TYPE", "ERR_INVALID_THIS", "ERR_INVALID_HANDLE_TYPE"];
+const rangeErrorCodes = ["ERR_OUT_OF_RANGE", "ERR_SOCKET_BAD_PORT", "ERR_INVALID_ADDRESS_FAMILY"];
+
 /**
  * The Error a script sees for a host's ErrorInfo:
  * - ERR_ACCESS_DENIED / ERR_QUOTA_EXCEEDED / ERR_NOT_SUPPORTED: wasock's errors;
@@ -642,11 +648,18 @@ export function dnsException(code: string | number, syscall: string, hostname?: 
 export function errorFromInfo(info: ErrorInfo): Error {
   const code = info.code;
   switch (code) {
-    case "ERR_ACCESS_DENIED":
+    case "ERR_ACCESS_DENIED": {
+      // hosts put a Unix socket path in `address`, with no port
+      const isPath = info.address !== undefined && info.port === undefined && isIP(info.address) === 0;
       return ERR_ACCESS_DENIED({
-        syscall: info.syscall, address: info.address, port: info.port, hostname: info.hostname,
+        syscall: info.syscall,
+        address: isPath ? undefined : info.address,
+        path: isPath ? info.address : undefined,
+        port: info.port,
+        hostname: info.hostname,
         message: info.message,
       });
+    }
     case "ERR_QUOTA_EXCEEDED":
       return ERR_QUOTA_EXCEEDED({ message: info.message, syscall: info.syscall });
     case "ERR_NOT_SUPPORTED":
@@ -655,7 +668,12 @@ export function errorFromInfo(info: ErrorInfo): Error {
       return AbortError();
   }
   if (code in fixed) return makeFixed(code);
-  if (code.startsWith("ERR_")) return new NodeError(code, info.message ?? code);
+  if (code.startsWith("ERR_")) {
+    const message = info.message ?? code;
+    if (typeErrorCodes.includes(code)) return new NodeTypeError(code, message);
+    if (rangeErrorCodes.includes(code)) return new NodeRangeError(code, message);
+    return new NodeError(code, message);
+  }
 
   const errno = info.errno ?? errnoOf(code);
   const syscall = info.syscall;

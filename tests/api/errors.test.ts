@@ -278,6 +278,19 @@ describe("system errors", () => {
     expect(String(other)).toBe("Error [ERR_SOMETHING_NEW]: details");
   });
 
+  it("reads a Unix path from ErrorInfo.address, and keeps Node's class for passed-through ERR_* codes", () => {
+    const denied = E.errorFromInfo({ code: "ERR_ACCESS_DENIED", syscall: "connect", address: "/tmp/a.sock" });
+    expect(denied).toMatchObject({ path: "/tmp/a.sock", resource: "/tmp/a.sock",
+      message: "connect to /tmp/a.sock denied by the network policy" });
+    expect(denied).not.toHaveProperty("address");
+    const listen = E.errorFromInfo({ code: "ERR_ACCESS_DENIED", syscall: "listen", port: 8080 });
+    expect(listen.message).toBe("listen on *:8080 denied by the network policy");
+    const v = E.errorFromInfo({ code: "ERR_INVALID_ARG_VALUE", message: "bad" });
+    expect(v).toBeInstanceOf(TypeError);
+    expect(String(v)).toBe("TypeError [ERR_INVALID_ARG_VALUE]: bad");
+    expect(E.errorFromInfo({ code: "ERR_SOCKET_BAD_PORT", message: "p" })).toBeInstanceOf(RangeError);
+  });
+
   it("a system code without a syscall still carries code and errno", () => {
     const e = E.errorFromInfo({ code: "ECONNRESET" }) as Error & { errno: number; code: string };
     expect(e).toMatchObject({ code: "ECONNRESET", errno: -104, message: "ECONNRESET" });
