@@ -454,8 +454,9 @@ export function turn(timeoutMs: i32): void {
   pump();
 }
 
-/** true while a connection exists whose core entry is ref'ed, or a timer is armed */
+/** true while records wait, or a connection whose core entry is ref'ed is open or pending */
 export function hasRefs(): bool {
+  if (port.pendingEvents()) return true; // requests or events not yet polled
   const vals = conns.values();
   for (let i = 0, k = vals.length; i < k; i++) {
     const c = unchecked(vals[i]);

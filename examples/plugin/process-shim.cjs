@@ -1,0 +1,3 @@
+// readable-stream requires the `process` package; the plugin uses its own object.
+require("./loop.ts");
+module.exports = globalThis.process;
