@@ -59,6 +59,9 @@ export class Sandbox {
 
   #deadline = Infinity;
   #interrupted = false;
+  #overMemory = false;
+  readonly #memoryBytes: () => number;
+  readonly #memoryCap: number;
   #timer: NodeJS.Timeout | null = null;
   #timerDeadline = -1;
   #timerRef = false;
@@ -81,10 +84,20 @@ export class Sandbox {
     this.#opts = opts;
     this.#driver = driver;
     this.#modules = new ModuleMap(opts.root);
+    // quickjs-emscripten 0.32 cannot count allocations (malloc_usable_size is
+    // unavailable), so QuickJS's own limit only refuses single allocations above
+    // it. The wasm memory is this sandbox's alone: its size is the real measure.
+    const heap = (wasm as unknown as { module: { HEAPU8: Uint8Array } }).module;
+    this.#memoryBytes = () => heap.HEAPU8.buffer.byteLength;
+    this.#memoryCap = this.#memoryBytes() + opts.memoryLimit;
     const rt = (this.#rt = wasm.newRuntime());
     rt.setMemoryLimit(opts.memoryLimit);
     rt.setMaxStackSize(opts.maxStackSize);
     rt.setInterruptHandler(() => {
+      if (this.#memoryBytes() > this.#memoryCap) {
+        this.#overMemory = true;
+        return true;
+      }
       if (Date.now() <= this.#deadline) return false;
       this.#interrupted = true;
       return true;
@@ -221,7 +234,7 @@ export class Sandbox {
       const r = this.#rt.executePendingJobs(-1);
       if (r.error) {
         this.#caught(r.error);
-        if (this.#interrupted) return;
+        if (this.#interrupted || this.#overMemory) return;
         continue;
       }
       r.dispose();
@@ -237,7 +250,13 @@ export class Sandbox {
   }
 
   #afterCallback(): void {
-    if (this.#interrupted) {
+    if (this.#overMemory || this.#memoryBytes() > this.#memoryCap) {
+      this.#overMemory = false;
+      this.#interrupted = false;
+      const err = new GuestError("InternalError", `out of memory: the sandbox's memory grew past its memoryLimit (${this.#opts.memoryLimit} bytes)`, "");
+      err.code = "ERR_MEMORY_LIMIT_EXCEEDED";
+      this.#pendingError = err;
+    } else if (this.#interrupted) {
       this.#interrupted = false;
       this.#pendingError = new GuestError("InternalError", `interrupted: a callback ran longer than the CPU budget (${this.#opts.cpuBudgetMs} ms)`, "");
       (this.#pendingError as GuestError).code = "ERR_CPU_BUDGET_EXCEEDED";
