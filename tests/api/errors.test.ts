@@ -162,15 +162,38 @@ describe("ERR_* factories match Node v20", () => {
   });
 });
 
+/** Layout cases for inspect only: grouping, nesting, circular, boxed, classes. */
+const layouts = [
+  "[1, 2, 3, 4, 5, 6, 7]", "Array.from({ length: 30 }, (_, i) => i * 37)", "Array.from({ length: 120 }, (_, i) => i)",
+  "['a', 'bb', 'ccc', 'dddd', 'e', 'f', 'g', 'h']", "[1, 'a', 2, 'b', 3, 'c', 4]", "[-1, 10n, 200, -3000, 4, 5, 6]",
+  "Array.from({ length: 10 }, (_, i) => 'item' + i)", "[[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12], [13, 14]]",
+  "Array.from({ length: 26 }, (_, i) => String.fromCharCode(97 + i).repeat(i % 7 + 1))",
+  "{ a: { b: { c: {} } } }", "{ a: { b: { c: { d: 1 } } } }", "{ a: [1, 2, [3, 4, [5, [6]]]] }",
+  "(() => { const o = { a: 1 }; o.self = o; return o; })()",
+  "(() => { const a = [1]; const o = { a, b: { a } }; a.push(o); return o; })()",
+  "new String('abc')", "new Number(-0)", "new Boolean(false)", "class B extends Map {}",
+  "new (class Foo extends Array {})()", "Object.assign([1, 2], { extra: true })", "Object.assign(() => {}, { prop: 1 })",
+  "{ 'key with space': 1, __proto__x: 2 }", "{ a: 'x'.repeat(70), b: 1 }",
+  "{ a: 1, b: 'two', c: [3], d: { e: 4 }, f: null, g: undefined }", "new Map([[{ a: 1 }, [1, 2]], ['k', new Set([1])]])",
+  "new Uint8Array(10)", "new Float64Array([1.5, -0, NaN])", "[undefined, null, , 3]", "Object.create({ inherited: 1 })",
+  "new Date(NaN)", "[new Date(0)]", "{ fn() {}, arrow: () => {}, cls: class {} }", "'x'.repeat(100) + '\\n' + 'y'",
+  "{ s: 'a\\n'.repeat(30) }", "new Array(5)", "[1, , , 4]", "{ a: [{}, []] }", "[{ a: 1, b: 2 }, { a: 3, b: 4 }]",
+  "{ deep: { er: { est: { x: [1, 2, 3] } } } }", "Array.from({ length: 7 }, () => ({ a: 1 }))",
+  "{ a: Array.from({ length: 20 }, (_, i) => i) }", "new Set(Array.from({ length: 8 }, (_, i) => i))",
+  "Object.assign(Object.create(null), { x: { y: 1 } })", "{ ['__proto__']: 1 }", "async () => {}", "async function* ag() {}",
+  "class extends Object {}", "Object.assign(new Map([[1, 2]]), { p: 1 })", "[[[[[1]]]]]", "{ a: { b: { c: [] } } }",
+];
+
 describe("inspect matches util.inspect", () => {
-  it.each(values)("%s", (src) => {
+  it.each([...values, ...layouts])("%s", (src) => {
     // eslint-disable-next-line no-new-func
     const v = new Function(`return ${src}`)();
     expect(E.inspect(v)).toBe(nodeInspect(v));
   });
 
   it("respects depth -1 and 0 as util.inspect does", () => {
-    for (const v of [{ a: { b: 1 } }, [1, [2]], Object.create(null), new Map([[1, { a: 1 }]])]) {
+    for (const v of [{ a: { b: 1 } }, [1, [2]], Object.create(null), new Map([[1, { a: 1 }]]), [], {}, new Map(),
+      [1, 2, 3, 4, 5, 6, 7, 8], new (class Foo {})(), Object.assign(Object.create(null), { a: 1 })]) {
       expect(E.inspect(v, { depth: 0 })).toBe(nodeInspect(v, { depth: 0 }));
       expect(E.inspect(v, { depth: -1 })).toBe(nodeInspect(v, { depth: -1 }));
     }
