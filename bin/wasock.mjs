@@ -102,7 +102,9 @@ async function loadApi() {
 
 function hint(err, allowFlagFor) {
   if (err?.code !== "ERR_ACCESS_DENIED") return "";
-  const target = { hostname: err.hostname, address: err.address, port: err.port, path: err.path };
+  // a listen on port 0 takes any port: suggest the wildcard
+  const port = err.syscall === "listen" && err.port === 0 ? undefined : err.port;
+  const target = { hostname: err.hostname, address: err.address, port, path: err.path };
   return `\nwasock: ${err.syscall ?? "connect"} ${err.syscall === "listen" ? "on" : "to"} ${err.resource ?? err.address ?? err.path ?? "an address"} was denied by the sandbox's network policy; to allow it, run with ${allowFlagFor(target)}`;
 }
 

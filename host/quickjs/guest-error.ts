@@ -5,7 +5,7 @@
  */
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
 
-const PROPS = ["code", "errno", "syscall", "address", "port", "hostname", "path", "dest", "info"] as const;
+const PROPS = ["code", "errno", "syscall", "address", "port", "hostname", "path", "dest", "permission", "resource", "quota", "limit", "info"] as const;
 
 export class GuestError extends Error {
   code?: string;
