@@ -27,7 +27,7 @@ export const CORE_TARGET = {
   world: "core",
   name: "wasock-core",
   // AS exports `<prefix>_<camelName>`; each becomes `<iface>#<kebab-name>`
-  interfaces: { sockets: "wasock:core/sockets@0.1.0" },
+  interfaces: { sockets: "wasock:core/sockets@0.1.0", config: "wasock:core/config@0.1.0" },
 };
 
 const kebab = (s) => s.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());

@@ -30,7 +30,7 @@ export interface CoreEvent { kind: number; handle: number; a: number; b: number;
 /** The component's exports that this backend uses. */
 export interface CoreSockets {
   socketOpen(kind: number, allowHalfOpen: boolean): number;
-  serverOpen(kind: number): number;
+  serverOpen(kind: number, allowHalfOpen: boolean, pauseOnConnect: boolean): number;
   connectName(h: number, name: string, port: number): void;
   connectAddress(h: number, address: IpSocketAddress): void;
   listenAddress(h: number, address: IpSocketAddress, backlog: number): void;
@@ -310,7 +310,7 @@ export class ComponentBackend implements Backend {
     const sa = toSocketAddress(host, req.port);
     if (!sa) return notSupported(`listening on a host name (${host}) in the component`);
     let h = 0;
-    const open = tryCall(() => { h = core.serverOpen(0); });
+    const open = tryCall(() => { h = core.serverOpen(0, req.allowHalfOpen, req.pauseOnConnect); });
     if (open !== 0) return this.#refusal(open, "listen", host, req.port);
     const c = newConn(true);
     c.host = host;

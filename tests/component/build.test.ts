@@ -34,10 +34,11 @@ describe("the core component", () => {
     }
   });
 
-  it("exports wasock:core/sockets and imports only wasi:sockets, wasi:io and wasi:clocks", () => {
+  it("exports wasock:core/sockets and config, and imports only wasi:sockets, wasi:io and wasi:clocks", () => {
     const r = jco("wit", join(DIST, "wasock-core.wasm"));
     expect(r.status, r.out).toBe(0);
     expect(r.out).toContain("export wasock:core/sockets@0.1.0;");
+    expect(r.out).toContain("export wasock:core/config@0.1.0;");
     const imports = [...r.out.matchAll(/^\s*import ([^;]+);/gm)].map((m) => m[1]).sort();
     expect(imports).toEqual([
       "wasi:clocks/monotonic-clock@0.2.3",
@@ -60,6 +61,7 @@ describe("the core component", () => {
     expect(names).toContain("memory");
     expect(names).toContain("wasock:core/sockets@0.1.0#poll");
     expect(names).toContain("cabi_post_wasock:core/sockets@0.1.0#poll");
-    for (const n of names) expect(n).toMatch(/^(memory|cabi_realloc|(cabi_post_)?wasock:core\/sockets@0\.1\.0#[a-z-]+)$/);
+    expect(names).toContain("wasock:core/config@0.1.0#policy-add-cidr");
+    for (const n of names) expect(n).toMatch(/^(memory|cabi_realloc|(cabi_post_)?wasock:core\/(sockets|config)@0\.1\.0#[a-z-]+)$/);
   });
 });

@@ -39,7 +39,7 @@ describe("address-in-use", () => {
   it("a listen on a port another process holds gives address-in-use and EADDRINUSE", async () => {
     peer = await startPeer("hold");
     const core = await loadCore();
-    const s = core.serverOpen(0);
+    const s = core.serverOpen(0, false, false);
     core.listenAddress(s, loopback(peer.port), 16);
     const evs = pollUntil(core, has(Ev.Error, s));
     const err = evs.find((e) => e.kind === Ev.Error)!;
@@ -52,12 +52,12 @@ describe("address-in-use", () => {
 
   it("two listens on one port inside the component: the second gets address-in-use", async () => {
     const core = await loadCore();
-    const a = core.serverOpen(0);
+    const a = core.serverOpen(0, false, false);
     core.listenAddress(a, loopback(0), 16);
     pollUntil(core, has(Ev.Listening, a));
     const port = core.localAddress(a).val.port;
     expect(port).toBeGreaterThan(0);
-    const b = core.serverOpen(0);
+    const b = core.serverOpen(0, false, false);
     core.listenAddress(b, loopback(port), 16);
     const evs = pollUntil(core, has(Ev.Error, b));
     expect(evs.find((e) => e.kind === Ev.Error)!.a).toBe(Code.AddressInUse);
@@ -115,7 +115,7 @@ describe("policy, enforced inside the component", () => {
       c.policyDefault("listen", false);
       c.policyAddCidr("listen", false, { tag: "ipv4", val: [127, 0, 0, 1] }, 32, 8000, 9000);
     });
-    const s = core.serverOpen(0);
+    const s = core.serverOpen(0, false, false);
     expect(codeOf(() => core.listenAddress(s, loopback(7999), 8))).toBe("policy-denied");
     core.serverClose(s);
     pollUntil(core, () => core.liveHandles() === 0);

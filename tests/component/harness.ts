@@ -27,7 +27,7 @@ export interface Sockets {
   policyAddCidr(set: "connect" | "listen", deny: boolean, address: unknown, prefix: number, lo: number, hi: number): void;
   policyAddPath(set: "connect" | "listen", deny: boolean, prefix: string): void;
   socketOpen(kind: number, allowHalfOpen: boolean): number;
-  serverOpen(kind: number): number;
+  serverOpen(kind: number, allowHalfOpen?: boolean, pauseOnConnect?: boolean): number;
   connectName(h: number, name: string, port: number): void;
   connectAddress(h: number, address: unknown): void;
   listenAddress(h: number, address: unknown, backlog: number): void;
@@ -111,7 +111,8 @@ export async function loadCore(calls?: SocketCalls): Promise<Sockets> {
     return m;
   };
   const inst = await mod.instantiate(getCoreModule, imports);
-  return inst.sockets as Sockets;
+  // one object for both exported interfaces: sockets (script calls) and config
+  return { ...inst.sockets, ...inst.config } as Sockets;
 }
 
 /** The error-code name a component call threw (jco 1.35 throws the enum's string). */

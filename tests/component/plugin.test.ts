@@ -9,17 +9,21 @@ import { loadCore, startPeer, DIST } from "./harness";
 
 const root = join(DIST, "..", "..");
 
+function runPlugin(...args: string[]) {
+  const r = spawnSync(process.execPath,
+    ["--experimental-wasm-extended-const", join(root, "examples", "plugin", "run.mjs"), ...args],
+    { encoding: "utf8", timeout: 60_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
 describe("the QuickJS plugin over the core component", () => {
   it("runs an echo server and a client, and sees ECONNREFUSED with Node's fields", async () => {
     await loadCore(); // builds dist/component (and the plugin) when missing
     expect(existsSync(join(DIST, "plugin", "js", "plugin.js")), "plugin not built: see build output").toBe(true);
     const dead = await startPeer("hold");
     await dead.stop();
-    const r = spawnSync(process.execPath,
-      ["--experimental-wasm-extended-const", join(root, "examples", "plugin", "run.mjs"), String(dead.port)],
-      { encoding: "utf8", timeout: 60_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout);
+    const report = runPlugin(String(dead.port));
     expect(report.uncaught).toEqual([]);
     expect(report.echo).toBe("hello from a QuickJS plugin");
     expect(report.order).toEqual(["listening", "connect", "end", "close", "server-close"]);
@@ -28,5 +32,26 @@ describe("the QuickJS plugin over the core component", () => {
       message: `connect ECONNREFUSED 127.0.0.1:${dead.port}`,
     });
     expect(report.live).toBe(0);
+  });
+
+  it("the embedder's policy (config interface) denies the plugin's connect inside the core", async () => {
+    await loadCore();
+    const dead = await startPeer("hold");
+    await dead.stop();
+    const report = runPlugin(String(dead.port), "--deny");
+    expect(report.echo).toBe("hello from a QuickJS plugin"); // other ports stay allowed
+    expect(report.refused.code).toBe("ERR_ACCESS_DENIED");
+    expect(report.refused.port).toBe(dead.port);
+    expect(report.live).toBe(0);
+  });
+
+  it("the plugin imports wasock:core/sockets only: it cannot reach the policy", async () => {
+    await loadCore();
+    const jcoBin = join(root, "node_modules", "@bytecodealliance", "jco", "dist", "jco.js");
+    const r = spawnSync(process.execPath, [jcoBin, "wit", join(DIST, "plugin", "plugin.wasm")], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("import wasock:core/sockets@0.1.0;");
+    expect(r.stdout).not.toContain("wasock:core/config");
+    expect(r.stdout).toContain("export run: func(refused-port: u16) -> string;");
   });
 });

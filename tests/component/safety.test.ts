@@ -42,7 +42,7 @@ describe("handles through the lifted interface", () => {
   it("a socket handle is not a server handle, and the reverse", async () => {
     const core = await loadCore();
     const s = core.socketOpen(0, false);
-    const v = core.serverOpen(0);
+    const v = core.serverOpen(0, false, false);
     expect(codeOf(() => core.serverClose(s))).toBe("invalid-handle");
     expect(codeOf(() => core.write(v, new Uint8Array(1)))).toBe("invalid-handle");
     expect(codeOf(() => core.connections(s))).toBe("invalid-handle");
@@ -54,6 +54,7 @@ describe("handles through the lifted interface", () => {
 
 describe("pointers through the component's core module", () => {
   const IFACE = "wasock:core/sockets@0.1.0#";
+  const CONFIG = "wasock:core/config@0.1.0#";
 
   function rawCore() {
     const mod = new WebAssembly.Module(readFileSync(join(DIST, "inst", "wasock-core.core.wasm")));
@@ -71,7 +72,8 @@ describe("pointers through the component's core module", () => {
     const inst = new WebAssembly.Instance(mod, imports);
     const ex = inst.exports as Record<string, any>;
     const mem = ex.memory as WebAssembly.Memory;
-    const call = (name: string, ...args: number[]) => ex[IFACE + name](...args) as number;
+    const call = (name: string, ...args: number[]) =>
+      (ex[IFACE + name] ?? ex[CONFIG + name])(...args) as number;
     /** result<_, error-code> at `p`: "ok" or the Code number */
     const res = (p: number) => {
       const b = new Uint8Array(mem.buffer, p, 2);

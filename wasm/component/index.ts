@@ -1,6 +1,7 @@
-// The component's exports: interface wasock:core/sockets (wasm/wit-component/world.wit),
-// lifted by hand. Each AssemblyScript export `sockets_<camel>` is renamed by
-// scripts/build-component.mjs to `wasock:core/sockets@0.1.0#<kebab>`.
+// The component's exports: interfaces wasock:core/sockets and wasock:core/config
+// (wasm/wit-component/world.wit), lifted by hand. Each AssemblyScript export
+// `sockets_<camel>` / `config_<camel>` is renamed by scripts/build-component.mjs to
+// `wasock:core/<iface>@0.1.0#<kebab>`.
 //
 // Canonical ABI, as used here:
 // - results that flatten to more than one value are written to RET and RET is
@@ -111,23 +112,23 @@ function now(): f64 {
 
 // ---- configuration -------------------------------------------------------------
 
-export function sockets_configure(capacity: u32, maxSockets: u32, perSocket: u32, total: u32): usize {
+export function config_configure(capacity: u32, maxSockets: u32, perSocket: u32, total: u32): usize {
   return res1(port.configure(<i32>min<u32>(capacity, 0x7fffffff), <i32>min<u32>(maxSockets, 0x7fffffff),
     <f64>perSocket, <f64>total), 0);
 }
 
-export function sockets_policyDefault(set: i32, allow: i32): usize {
+export function config_policyDefault(set: i32, allow: i32): usize {
   return res1(port.policyDefault(set, allow != 0), 0);
 }
 
-export function sockets_policyAddHost(set: i32, deny: i32, p: usize, len: usize, lo: i32, hi: i32): usize {
+export function config_policyAddHost(set: i32, deny: i32, p: usize, len: usize, lo: i32, hi: i32): usize {
   if (!granted(p, len)) return res1(Code.OutOfBounds, 0);
   const r = port.policyAddHost(set, deny != 0 ? 1 : 0, p, <i32>len, lo, hi);
   freeList(p, len);
   return res1(r, 0);
 }
 
-export function sockets_policyAddCidr(set: i32, deny: i32, d: i32,
+export function config_policyAddCidr(set: i32, deny: i32, d: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, a6: i32, a7: i32,
   prefix: i32, lo: i32, hi: i32): usize {
   // ip-address flat: ipv4 -> a0..a3 bytes; ipv6 -> a0..a7 groups. Reuse the
@@ -138,7 +139,7 @@ export function sockets_policyAddCidr(set: i32, deny: i32, d: i32,
   return res1(port.policyAddCidr(set, deny != 0 ? 1 : 0, SA, prefix, lo, hi), 0);
 }
 
-export function sockets_policyAddPath(set: i32, deny: i32, p: usize, len: usize): usize {
+export function config_policyAddPath(set: i32, deny: i32, p: usize, len: usize): usize {
   if (!granted(p, len)) return res1(Code.OutOfBounds, 0);
   const r = port.policyAddPath(set, deny != 0 ? 1 : 0, p, <i32>len);
   freeList(p, len);
@@ -154,10 +155,10 @@ export function sockets_socketOpen(kind: i32, allowHalfOpen: i32): usize {
   return resInt(port.socketOpen(0, allowHalfOpen != 0));
 }
 
-export function sockets_serverOpen(kind: i32): usize {
+export function sockets_serverOpen(kind: i32, allowHalfOpen: i32, pauseOnConnect: i32): usize {
   if (kind == 1) return res4(Code.NotSupported, 0);
   if (kind != 0) return res4(Code.InvalidArgument, 0);
-  return resInt(port.serverOpen(0));
+  return resInt(port.serverOpen(0, allowHalfOpen != 0, pauseOnConnect != 0));
 }
 
 export function sockets_connectName(h: u32, p: usize, len: usize, portNo: i32): usize {

@@ -114,9 +114,9 @@ export function socketOpen(kind: i32, allowHalfOpen: bool): i32 {
   return abi.socket_open(kind, allowHalfOpen ? 1 : 0);
 }
 
-export function serverOpen(kind: i32): i32 {
+export function serverOpen(kind: i32, allowHalfOpen: bool, pauseOnConnect: bool): i32 {
   freeze();
-  return abi.server_open(kind, 0, 0);
+  return abi.server_open(kind, allowHalfOpen ? 1 : 0, pauseOnConnect ? 1 : 0);
 }
 
 export function connectName(h: u32, p: usize, len: i32, port: i32, now: f64): i32 {
