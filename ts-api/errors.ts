@@ -348,6 +348,14 @@ export function ERR_INVALID_ADDRESS(): Error & { code: string } {
   return err;
 }
 
+/**
+ * Node's genericNodeError: a plain Error with extra properties, e.g.
+ * `genericNodeError('This socket has been ended by the other party', { code: 'EPIPE' })`.
+ */
+export function genericNodeError(message: string, props: Record<string, unknown> = {}): Error & Record<string, unknown> {
+  return Object.assign(new Error(message), props);
+}
+
 // ---- wasock's own codes ---------------------------------------------------
 
 /** `<feature> is not supported by wasock` */

@@ -200,6 +200,17 @@ describe("inspect matches util.inspect", () => {
   });
 });
 
+describe("genericNodeError", () => {
+  it("matches Node's, as net uses it for a write after the peer ended", () => {
+    const node = runWithInternals<ErrorShape>(`
+      const { genericNodeError } = require("internal/errors");
+      return describeError(genericNodeError("This socket has been ended by the other party", { code: "EPIPE" }));
+    `);
+    expect(describeError(E.genericNodeError("This socket has been ended by the other party", { code: "EPIPE" })))
+      .toEqual(node);
+  });
+});
+
 describe("AbortError", () => {
   const node = runWithInternals<ErrorShape[]>(`
     const { AbortError } = require("internal/errors");
