@@ -202,14 +202,14 @@ export function set_timeout(h: u32, ms: f64, now: f64): i32 {
 /** opt: 1 noDelay, 2 keepAlive, 3 keepAlive delay (ms), 4 ref; on sockets and (ref) servers */
 export function set_option(h: u32, opt: i32, v: i32): i32 {
   releaseGrant();
+  const s = S.sock(h);
+  const srv = s === null ? V.serv(h) : null;
+  if (s === null && srv === null) return Code.InvalidHandle;
   if (opt < Opt.NoDelay || opt > Opt.Ref) return Code.InvalidArgument;
   if (!evHasRoom()) return Code.WouldBlock;
-  const s = S.sock(h);
   if (s !== null) return S.setOption(s, <Opt>opt, v);
-  const v2 = V.serv(h);
-  if (v2 === null) return Code.InvalidHandle;
   if (opt != Opt.Ref) return Code.InvalidArgument;
-  return V.setRef(v2, v != 0);
+  return V.setRef(srv!, v != 0);
 }
 
 export function set_high_water_mark(h: u32, n: i32): i32 {
@@ -356,13 +356,13 @@ export function on_written(h: u32, len: i32, now: f64): i32 {
 
 export function on_error(h: u32, code: i32, errno: i32): i32 {
   releaseGrant();
+  const s = S.sock(h);
+  const srv = s === null ? V.serv(h) : null;
+  if (s === null && srv === null) return Code.InvalidHandle;
   if (code < 1 || code > LAST_HOST_CODE) return Code.InvalidArgument;
   if (!evHasRoom()) return Code.WouldBlock;
-  const s = S.sock(h);
   if (s !== null) return S.onError(s, code, errno);
-  const v = V.serv(h);
-  if (v === null) return Code.InvalidHandle;
-  return V.onError(v, code, errno);
+  return V.onError(srv!, code, errno);
 }
 
 export function on_closed(h: u32): i32 {

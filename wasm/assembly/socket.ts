@@ -503,14 +503,13 @@ export function onClosed(s: Socket): Code {
     case SockState.Open:
     case SockState.ReadOnly:
     case SockState.WriteOnly:
-      // the OS socket went away on its own
-      dropReadBuffer(s);
-      addBuffered(-s.queued);
-      s.queued = 0;
-      break;
     case SockState.Closing:
       break;
   }
+  // the OS socket is gone (asked for, or on its own): nothing more is read or written
+  dropReadBuffer(s);
+  addBuffered(-s.queued);
+  s.queued = 0;
   setState(s, SockState.Closed);
   finish(s);
   return Code.Ok;
