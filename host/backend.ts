@@ -58,6 +58,9 @@ export interface ErrorInfo {
   address?: string;
   port?: number;
   hostname?: string;
+  /** a failed TCP connect that asked for localAddress+localPort: Node adds ` - Local (addr:port)` */
+  localAddress?: string;
+  localPort?: number;
   /** extra text for non-system errors (policy, quota) */
   message?: string;
 }

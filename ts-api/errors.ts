@@ -700,7 +700,17 @@ export function errorFromInfo(info: ErrorInfo): Error {
       return Object.assign(dnsException(code, syscall, info.hostname), { errno });
     case "listen":
       return uvExceptionWithHostPort(errno, syscall, info.address, info.port, code);
-    case "connect":
+    case "connect": {
+      // net's afterConnect: the local end is named when the script chose both
+      const local = info.localAddress && info.localPort ? `${info.localAddress}:${info.localPort}` : undefined;
+      const ex = exceptionWithHostPort(errno, syscall, info.address, info.port, local, code) as SystemError &
+        { localAddress?: string; localPort?: number };
+      if (local !== undefined) {
+        ex.localAddress = info.localAddress;
+        ex.localPort = info.localPort;
+      }
+      return ex;
+    }
     case "bind":
       return exceptionWithHostPort(errno, syscall, info.address, info.port, undefined, code);
     default:

@@ -245,6 +245,11 @@ describe("system errors", () => {
       "new ExceptionWithHostPort(-111, 'connect', '127.0.0.1', 1)"],
     [{ code: "ECONNREFUSED", syscall: "connect", address: "::1", port: 8080 },
       "new ExceptionWithHostPort(-111, 'connect', '::1', 8080)"],
+    [{ code: "ECONNREFUSED", syscall: "connect", address: "127.0.0.1", port: 1, localAddress: "127.0.0.1", localPort: 40000 },
+      "Object.assign(new ExceptionWithHostPort(-111, 'connect', '127.0.0.1', 1, '127.0.0.1:40000'), " +
+      "{ localAddress: '127.0.0.1', localPort: 40000 })"],
+    [{ code: "ECONNREFUSED", syscall: "connect", address: "127.0.0.1", port: 1, localAddress: "127.0.0.1" },
+      "new ExceptionWithHostPort(-111, 'connect', '127.0.0.1', 1)"],
     [{ code: "ENOENT", syscall: "connect", address: "/tmp/nope.sock" },
       "new ExceptionWithHostPort(-2, 'connect', '/tmp/nope.sock')"],
     [{ code: "ETIMEDOUT", syscall: "connect", address: "10.0.0.1", port: 80 },
