@@ -31,7 +31,7 @@ export interface CoreEvent { kind: number; handle: number; a: number; b: number;
 export interface CoreSockets {
   socketOpen(kind: number, allowHalfOpen: boolean): number;
   serverOpen(kind: number, allowHalfOpen: boolean, pauseOnConnect: boolean): number;
-  connectName(h: number, name: string, port: number): void;
+  connectName(h: number, name: string, port: number, family: number): void;
   connectAddress(h: number, address: IpSocketAddress): void;
   listenAddress(h: number, address: IpSocketAddress, backlog: number): void;
   write(h: number, data: Uint8Array): boolean;
@@ -228,7 +228,7 @@ export class ComponentBackend implements Backend {
     if (req.timeout) tryCall(() => core.setTimeout(h, req.timeout!));
     const sa = toSocketAddress(req.host, req.port);
     if (sa) c.address = req.host;
-    const code = tryCall(() => (sa ? core.connectAddress(h, sa) : core.connectName(h, req.host, req.port)));
+    const code = tryCall(() => (sa ? core.connectAddress(h, sa) : core.connectName(h, req.host, req.port, req.family ?? 0)));
     if (code !== 0) {
       this.#conns.delete(h);
       tryCall(() => core.destroy(h, false));

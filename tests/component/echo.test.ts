@@ -46,7 +46,7 @@ describe("echo through the component", () => {
     peer = await startPeer("echo");
     const core = await loadCore();
     const h = core.socketOpen(0, false);
-    core.connectName(h, "localhost", peer.port);
+    core.connectName(h, "localhost", peer.port, 4);
     const evs = pollUntil(core, has(Ev.Connect, h));
     expect(evs.map((e) => e.kind)).toContain(Ev.Lookup);
     core.write(h, new Uint8Array([1, 2, 3]));

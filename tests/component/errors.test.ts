@@ -91,7 +91,7 @@ describe("policy, enforced inside the component", () => {
   it("a denied name is refused before any lookup", async () => {
     const { core, calls } = await denied((c) => c.policyAddHost("connect", true, "*.evil.test", 0, 65535));
     const h = core.socketOpen(0, false);
-    expect(codeOf(() => core.connectName(h, "www.evil.test", 80))).toBe("policy-denied");
+    expect(codeOf(() => core.connectName(h, "www.evil.test", 80, 0))).toBe("policy-denied");
     core.destroy(h, false);
     pollUntil(core, () => core.liveHandles() === 0);
     expect(calls.names).toEqual([]);
@@ -103,7 +103,7 @@ describe("policy, enforced inside the component", () => {
       c.policyAddCidr("connect", true, { tag: "ipv4", val: [127, 0, 0, 0] }, 8, 0, 65535);
     });
     const h = core.socketOpen(0, false);
-    core.connectName(h, "localhost", 9);
+    core.connectName(h, "localhost", 9, 0);
     const evs = pollUntil(core, has(Ev.Close, h));
     expect(evs.find((e) => e.kind === Ev.Error)!.a).toBe(Code.PolicyDenied);
     expect(calls.names.some((n) => n.startsWith("ip-name-lookup"))).toBe(true);

@@ -28,7 +28,7 @@ export interface Sockets {
   policyAddPath(set: "connect" | "listen", deny: boolean, prefix: string): void;
   socketOpen(kind: number, allowHalfOpen: boolean): number;
   serverOpen(kind: number, allowHalfOpen?: boolean, pauseOnConnect?: boolean): number;
-  connectName(h: number, name: string, port: number): void;
+  connectName(h: number, name: string, port: number, family?: number): void;
   connectAddress(h: number, address: unknown): void;
   listenAddress(h: number, address: unknown, backlog: number): void;
   write(h: number, data: Uint8Array): boolean;

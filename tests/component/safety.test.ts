@@ -15,7 +15,7 @@ describe("handles through the lifted interface", () => {
       expect(codeOf(() => core.write(h, new Uint8Array(4)))).toBe("invalid-handle");
       expect(codeOf(() => core.end(h))).toBe("invalid-handle");
       expect(codeOf(() => core.destroy(h, false))).toBe("invalid-handle");
-      expect(codeOf(() => core.connectName(h, "localhost", 1))).toBe("invalid-handle");
+      expect(codeOf(() => core.connectName(h, "localhost", 1, 0))).toBe("invalid-handle");
       expect(codeOf(() => core.serverClose(h))).toBe("invalid-handle");
       expect(codeOf(() => core.bytesRead(h))).toBe("invalid-handle");
       expect(codeOf(() => core.peerAddress(h))).toBe("invalid-handle");
@@ -103,24 +103,28 @@ describe("pointers through the component's core module", () => {
     ];
     for (const [p, n] of bad) {
       expect(res(call("write", h, p, n))).toBe(OUT_OF_BOUNDS);
-      expect(res(call("connect-name", h, p, n, 80))).toBe(OUT_OF_BOUNDS);
+      expect(res(call("connect-name", h, p, n, 80, 0))).toBe(OUT_OF_BOUNDS);
       expect(res(call("policy-add-host", 0, 1, p, n, 0, 65535))).toBe(OUT_OF_BOUNDS);
     }
     // a granted block, but a length longer than the block
     const p = ex.cabi_realloc(0, 0, 1, 8) as number;
     expect(res(call("write", h, p, 9))).toBe(OUT_OF_BOUNDS);
-    expect(res(call("connect-name", h, p, 4096, 80))).toBe(OUT_OF_BOUNDS);
+    expect(res(call("connect-name", h, p, 4096, 80, 0))).toBe(OUT_OF_BOUNDS);
     // the same block with its real length is accepted (a name connect queues a lookup)
     new Uint8Array(mem.buffer, p, 8).set(new TextEncoder().encode("a.test.x"));
-    expect(res(call("connect-name", h, p, 8, 80))).toBe("ok");
+    expect(res(call("connect-name", h, p, 8, 80, 0))).toBe("ok");
     expect(wasiCalls).toEqual([]);
   });
 
   it("out-of-range enum and handle arguments return codes, never trap", () => {
-    const { call, res, wasiCalls } = rawCore();
+    const { call, res, mem, ex, wasiCalls } = rawCore();
     expect(res(call("policy-default", 7, 1))).toBe(4); // invalid-argument
     expect(res(call("destroy", 0xdeadbeef, 1))).toBe(22); // invalid-handle
     expect(res(call("set-timeout", 0, 5))).toBe(22);
+    const h = new DataView(mem.buffer).getUint32(call("socket-open", 0, 0) + 4, true);
+    const p = ex.cabi_realloc(0, 0, 1, 6) as number;
+    new Uint8Array(mem.buffer, p, 6).set(new TextEncoder().encode("a.test"));
+    expect(res(call("connect-name", h, p, 6, 80, 5))).toBe(4); // family 5: invalid-argument
     expect(wasiCalls).toEqual([]);
   });
 });

@@ -45,6 +45,8 @@ class Conn {
   shutdownWanted: bool = false;
   /** backlog given to listen-address, for IoListen */
   backlog: i32 = 0;
+  /** family wanted by connect-name: 0 any, 4, 6 */
+  family: i32 = 0;
   /** name given to connect-name, for IoResolve */
   name: string = "";
   queue: Chunk[] = [];
@@ -74,8 +76,10 @@ function conn(h: u32): Conn {
 }
 
 /** Remembers the name of a connect-name call (IoResolve carries only the handle). */
-export function rememberName(h: u32, name: string): void {
-  conn(h).name = name;
+export function rememberName(h: u32, name: string, family: i32): void {
+  const c = conn(h);
+  c.name = name;
+  c.family = family;
 }
 
 export function rememberBacklog(h: u32, backlog: i32): void {
@@ -290,8 +294,9 @@ function acceptAll(c: Conn, now: f64): void {
 }
 
 function finishResolve(c: Conn, now: f64): void {
-  // Prefer the first address, as Node's lookup does without autoSelectFamily.
-  const r = w.resolveNext(c.resolver, SA);
+  // The first address (of the wanted family), as Node's lookup without autoSelectFamily.
+  let r = w.resolveNext(c.resolver, SA);
+  while (r == 0 && c.family != 0 && <i32>load<u8>(SA) != c.family) r = w.resolveNext(c.resolver, SA);
   if (r == w.WOULD_BLOCK) return;
   w.pollableDrop(c.pRes); c.pRes = 0;
   w.resolveDrop(c.resolver); c.resolver = 0;

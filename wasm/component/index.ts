@@ -161,10 +161,14 @@ export function sockets_serverOpen(kind: i32, allowHalfOpen: i32, pauseOnConnect
   return resInt(port.serverOpen(0, allowHalfOpen != 0, pauseOnConnect != 0));
 }
 
-export function sockets_connectName(h: u32, p: usize, len: usize, portNo: i32): usize {
+export function sockets_connectName(h: u32, p: usize, len: usize, portNo: i32, family: i32): usize {
   if (!granted(p, len)) return res1(Code.OutOfBounds, 0);
+  if (family != 0 && family != 4 && family != 6) {
+    freeList(p, len);
+    return res1(Code.InvalidArgument, 0);
+  }
   const r = port.connectName(h, p, <i32>len, portNo, now());
-  if (r == Code.Ok) driver.rememberName(h, String.UTF8.decodeUnsafe(p, len, false));
+  if (r == Code.Ok) driver.rememberName(h, String.UTF8.decodeUnsafe(p, len, false), family);
   freeList(p, len);
   return res1(r, 0);
 }
