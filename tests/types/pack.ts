@@ -1,9 +1,10 @@
 // Packaging helpers for pack.test.ts: pack the package once, lint the tarball, and
 // build a consumer project from it in a temporary folder.
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
+import ts from "typescript";
 import { ROOT } from "./tsc.ts";
 
 const run = promisify(execFile);
@@ -42,10 +43,26 @@ export const publint = (tgz: string): Promise<Outcome> => exec(join(BIN, "publin
 export type Mode = "node16" | "nodenext" | "bundler";
 export const MODES: Mode[] = ["node16", "nodenext", "bundler"];
 
+/** The package's runtime dependencies and theirs, as npm would hoist them. */
+function dependencyClosure(): string[] {
+  const seen = new Set<string>();
+  const queue = Object.keys((JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies?: object }).dependencies ?? {});
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (seen.has(name)) continue;
+    const pj = join(ROOT, "node_modules", name, "package.json");
+    if (!existsSync(pj)) continue; // an optional dependency that is not installed here
+    seen.add(name);
+    queue.push(...Object.keys((JSON.parse(readFileSync(pj, "utf8")) as { dependencies?: object }).dependencies ?? {}));
+  }
+  return [...seen];
+}
+
 /**
- * A consumer project in `dir`: the tarball unpacked as node_modules/wasock (what
- * `npm install <tgz>` puts there), the dependencies it needs linked from this
- * repository's node_modules (no registry access), and the fixture sources in src/.
+ * A consumer project in `dir`, laid out as `npm install <tgz>` would: the tarball
+ * unpacked as node_modules/wasock and its dependencies hoisted beside it (linked from
+ * this repository's node_modules: no registry access), plus @types/node for the
+ * embedding programs, and the fixture sources in src/.
  */
 export async function makeConsumer(tgz: string, dir: string): Promise<void> {
   const nm = join(dir, "node_modules");
@@ -53,10 +70,32 @@ export async function makeConsumer(tgz: string, dir: string): Promise<void> {
   const r = await exec("tar", ["xzf", tgz, "-C", nm], dir);
   if (r.code !== 0) throw new Error(`tar failed: ${r.output}`);
   renameSync(join(nm, "package"), join(nm, "wasock"));
-  symlinkSync(join(ROOT, "node_modules", "@types", "node"), join(nm, "@types", "node"), "dir");
-  for (const dep of ["quickjs-emscripten", "typescript"]) symlinkSync(join(ROOT, "node_modules", dep), join(nm, dep), "dir");
+  for (const dep of [...dependencyClosure(), "@types/node"]) {
+    mkdirSync(dirname(join(nm, dep)), { recursive: true });
+    symlinkSync(join(ROOT, "node_modules", dep), join(nm, dep), "dir");
+  }
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "wasock-consumer", private: true, type: "module" }));
   cpSync(join(ROOT, "tests", "types", "fixtures", "consumer"), join(dir, "src"), { recursive: true });
+}
+
+/**
+ * Bare module specifiers that the published declarations import, with the file that
+ * imports each (relative to the unpacked package).
+ */
+export function importedPackages(pkgDir: string): Array<{ spec: string; file: string }> {
+  const out: Array<{ spec: string; file: string }> = [];
+  for (const sub of ["dist/types", "types"]) {
+    const base = join(pkgDir, sub);
+    if (!existsSync(base)) continue;
+    for (const f of readdirSync(base, { recursive: true }).map(String)) {
+      if (!/\.d\.c?ts$/.test(f)) continue;
+      const info = ts.preProcessFile(readFileSync(join(base, f), "utf8"), true, true);
+      for (const ref of [...info.importedFiles, ...info.typeReferenceDirectives]) {
+        if (!ref.fileName.startsWith(".")) out.push({ spec: ref.fileName, file: `${sub}/${f}` });
+      }
+    }
+  }
+  return out;
 }
 
 /** Writes tsconfig.<name>.json for a guest script or an embedding program under `mode`. */
@@ -77,8 +116,17 @@ export function tsconfig(dir: string, kind: "guest" | "host", mode: Mode, files:
   return name;
 }
 
-export const tsc = (dir: string, config: string): Promise<Outcome> =>
-  exec(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", config], dir);
+/**
+ * `tsc -p config` in `dir`. Returns the errors reported in the consumer's own sources
+ * and in wasock's published declarations; errors inside other packages' declarations
+ * (quickjs-emscripten's need lib "dom" for WebAssembly) are not wasock's and are left out.
+ */
+export async function tsc(dir: string, config: string): Promise<string[]> {
+  const r = await exec(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", config, "--pretty", "false"], dir);
+  const errors = r.output.split("\n").filter((l) => /error TS\d+/.test(l));
+  if (r.code !== 0 && errors.length === 0) throw new Error(`tsc failed without diagnostics:\n${r.output}`);
+  return errors.filter((l) => l.startsWith("src/") || l.startsWith("node_modules/wasock/"));
+}
 
 export function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String);
