@@ -151,8 +151,11 @@ export interface Backend {
   // sockets: a handle, or an ErrorInfo that ts-api emits asynchronously as Node does
   connectTcp(req: ConnectTcp): number | ErrorInfo;
   connectIpc(req: ConnectIpc): number | ErrorInfo;
-  /** queue bytes; completion is a Written event. Returns an ErrorInfo on refusal (quota, state). */
-  write(h: number, chunk: Uint8Array): ErrorInfo | undefined;
+  /**
+   * queue bytes; completion is a Written event. Returns an ErrorInfo on refusal (quota, state),
+   * or `true` when the kernel already took every byte (no Written event follows for this write).
+   */
+  write(h: number, chunk: Uint8Array): ErrorInfo | undefined | true;
   /** half-close after queued writes; Finished when done */
   end(h: number): void;
   /** reset = true sends RST (resetAndDestroy) */

@@ -49,6 +49,15 @@ interface StatsSource {
   stats?(): { liveHandles?: number; bufferedBytes?: number; bytesRead?: number; bytesWritten?: number };
 }
 
+/** A class that may also be called without `new`, as node:net's function constructors. */
+function callable<T extends new (...args: any[]) => object>(C: T): T {
+  return new Proxy(C, {
+    apply(target, _thisArg, args) {
+      return new target(...args);
+    },
+  });
+}
+
 export function createNetModule(backend: Backend): NetModule {
   const ctx: NetContext = createContext(backend);
   const owners = ctx.owners;
@@ -85,10 +94,14 @@ export function createNetModule(backend: Backend): NetModule {
     return socket.connect(normalized);
   }
 
+  // node:net's constructors also work without `new`.
+  const SocketCtor = callable(Socket);
+  const ServerCtor = callable(Server);
+
   const net: NetModule = {
-    Socket,
-    Stream: Socket,
-    Server,
+    Socket: SocketCtor,
+    Stream: SocketCtor,
+    Server: ServerCtor,
     createServer(options?: unknown, listener?: (socket: SocketBase) => void) {
       return new Server(options, listener);
     },

@@ -118,6 +118,7 @@ export class SocketBase extends Duplex implements HandleOwner {
   /** backend handle; 0 when none (not connected yet, or destroyed) */
   #h = 0;
   #info: SocketInfo | null = null;
+  #peerCache: { address?: string; family?: string; port?: number } | null = null;
   #path = "";
   /** options kept from the constructor / setters until a handle exists */
   #noDelay: boolean;
@@ -133,6 +134,11 @@ export class SocketBase extends Duplex implements HandleOwner {
   #readPaused = false;
   #bytesRead = 0;
   #bytesWritten = 0;
+  /** running totals kept here, for after a close the backend reported first */
+  #read = 0;
+  #written = 0;
+  /** connect() was called: Node has a handle from then on, so 'close' carries hadError */
+  #connectStarted = false;
   #pendingData: unknown = null;
   #pendingEncoding = "";
   #resetting = false;
@@ -177,12 +183,15 @@ export class SocketBase extends Duplex implements HandleOwner {
     const info = acceptInfo;
     acceptHandle = 0;
     acceptInfo = null;
-    if (opts.signal !== undefined) validateAbortSignal(opts.signal, "options.signal");
+    if (opts.signal !== undefined) validateAbortSignal(opts.signal, "signal");
     const signal = opts.signal as AbortSignalLike | undefined;
     delete opts.signal;
     super(opts);
     this.#ctx = ctx;
-    if (opts.fd !== undefined) throw ERR_NOT_SUPPORTED("net.Socket option 'fd'");
+    if (opts.fd !== undefined) {
+      validateInt32(opts.fd, "fd", 0);
+      throw ERR_NOT_SUPPORTED("net.Socket option 'fd'");
+    }
     if (opts.handle !== undefined) throw ERR_NOT_SUPPORTED("net.Socket option 'handle'");
     if (opts.onread != null) throw ERR_NOT_SUPPORTED("net.Socket option 'onread'");
     this.#noDelay = Boolean(opts.noDelay);
@@ -229,8 +238,22 @@ export class SocketBase extends Duplex implements HandleOwner {
       throw ERR_MISSING_ARGS(["options", "port", "path"]);
     }
     if (this.write !== SocketBase.prototype.write) this.write = SocketBase.prototype.write;
+    if (this.#h !== 0 && !this.destroyed) {
+      // node:net reconnects the same handle: the connection stays, 'connect' comes again.
+      if (cb !== null) this.once("connect", cb);
+      this.connecting = true;
+      process.nextTick(() => {
+        if (this.destroyed || !this.connecting) return;
+        this.connecting = false;
+        this.emit("connect");
+        this.emit("ready");
+      });
+      return this;
+    }
     if (this.destroyed) {
       this.#info = null;
+      this.#peerCache = null;
+      this.#connectStarted = false;
       this.#backendClosed = false;
       this.#errorGiven = false;
       (this as any)._undestroy();
@@ -238,6 +261,7 @@ export class SocketBase extends Duplex implements HandleOwner {
     const path = options.path;
     const pipe = !!path;
     if (cb !== null) this.once("connect", cb);
+    this.#connectStarted = true;
     if (pipe) {
       validateString(path, "options.path");
       this.connecting = true;
@@ -303,7 +327,15 @@ export class SocketBase extends Duplex implements HandleOwner {
       throw ERR_INVALID_ARG_VALUE("options.family", options.family, "must be one of: 0, 4, 6");
     }
     req.family = family as 0 | 4 | 6;
-    req.hints = options.hints || 0;
+    let hints = 0;
+    if (options.hints != null) {
+      validateNumber(options.hints, "options.hints");
+      hints = options.hints >>> 0;
+      if ((hints & ~(DNS_ADDRCONFIG | DNS_ALL | DNS_V4MAPPED)) !== 0) {
+        throw ERR_INVALID_ARG_VALUE("hints", hints);
+      }
+    }
+    req.hints = hints;
     if (options.lookup == null) {
       this.#start(this.#ctx.backend.connectTcp(req));
       return;
@@ -314,7 +346,9 @@ export class SocketBase extends Duplex implements HandleOwner {
   /** The script's own `lookup` runs here; the backend then connects to its answer. */
   #customLookup(lookup: Function, host: string, req: ConnectTcp, family: unknown,
     options: Record<string, any>): void {
-    const dnsopts: Record<string, unknown> = { family, hints: req.hints };
+    let hints = req.hints ?? 0;
+    if (family !== 4 && family !== 6 && hints === 0) hints = DNS_ADDRCONFIG;
+    const dnsopts: Record<string, unknown> = { family, hints };
     const all = family !== 4 && family !== 6 && !req.localAddress && req.autoSelectFamily;
     if (all) dnsopts.all = true;
     const connectTo = (ip: string): void => {
@@ -373,7 +407,9 @@ export class SocketBase extends Duplex implements HandleOwner {
   #onEvent(ev: BEv, a: unknown, b: unknown, c: unknown, d: unknown): void {
     switch (ev) {
       case BEv.Data: {
-        if (!this.push(asBuffer(a)) && !this.#readPaused && this.#h !== 0) {
+        const buf = asBuffer(a);
+        this.#read += buf.length;
+        if (!this.push(buf) && !this.#readPaused && this.#h !== 0) {
           this.#readPaused = true;
           this.#ctx.backend.pause(this.#h);
         }
@@ -430,9 +466,8 @@ export class SocketBase extends Duplex implements HandleOwner {
         // net.ts already dropped the handle from the owner table.
         if (this.#h !== 0) {
           // The backend closed first (its own decision); the stream follows.
-          const c = this.#ctx.backend.counters(this.#h);
-          this.#bytesRead = c.bytesRead;
-          this.#bytesWritten = c.bytesWritten;
+          this.#bytesRead = this.#read;
+          this.#bytesWritten = this.#written;
           this.#h = 0;
           this.#backendClosed = true;
           this.#backendHadError = Boolean(a);
@@ -490,28 +525,44 @@ export class SocketBase extends Duplex implements HandleOwner {
       return;
     }
     const backend = this.#ctx.backend;
+    this.#writeCb = null;
     if (writev) {
       const list = data as { chunk: any; encoding: string }[];
       let n = 0;
       for (let i = 0; i < list.length; i++) {
-        const err = backend.write(h, toBuffer(list[i].chunk, list[i].encoding));
-        if (err !== undefined) {
+        const buf = toBuffer(list[i].chunk, list[i].encoding);
+        const r = backend.write(h, buf);
+        this.#written += buf.length;
+        if (r === true) continue;
+        if (r !== undefined) {
           this.#writesOut += n;
-          cb(errorFromInfo(err));
+          cb(errorFromInfo(r));
           return;
         }
         n++;
       }
+      if (n === 0) {
+        cb();
+        return;
+      }
       this.#writesOut += n;
     } else {
-      const err = backend.write(h, toBuffer(data, encoding));
-      if (err !== undefined) {
-        cb(errorFromInfo(err));
+      const buf = toBuffer(data, encoding);
+      const r = backend.write(h, buf);
+      this.#written += buf.length;
+      if (r === true) {
+        // Already in the kernel: complete now, as node:net does for a synchronous write.
+        cb();
+        return;
+      }
+      if (r !== undefined) {
+        cb(errorFromInfo(r));
         return;
       }
       this.#writesOut++;
     }
-    this.#writeCb = cb;
+    if (this.#writesOut === 0) cb();
+    else this.#writeCb = cb;
   }
 
   override _final(cb: Cb): void {
@@ -543,7 +594,7 @@ export class SocketBase extends Duplex implements HandleOwner {
       cb(err);
     } else {
       cb(err);
-      if (this.#backendClosed) {
+      if (this.#backendClosed || this.#connectStarted) {
         const hadError = this.#backendHadError || Boolean(err);
         process.nextTick(() => this.emit("close", hadError));
       } else {
@@ -642,6 +693,7 @@ export class SocketBase extends Duplex implements HandleOwner {
   }
 
   address(): { address?: string; family?: string; port?: number } {
+    if (this.#h === 0) return {};
     return this.#info?.local ?? {};
   }
 
@@ -712,30 +764,43 @@ export class SocketBase extends Duplex implements HandleOwner {
     return this.connecting;
   }
 
+  /** Node's _getpeername: cached on the first query while connected, kept after close. */
+  #peer(): { address?: string; family?: string; port?: number } {
+    if (this.#peerCache === null && this.#h !== 0 && !this.connecting && this.#info?.remote) {
+      this.#peerCache = this.#info.remote;
+    }
+    return this.#peerCache ?? {};
+  }
+
   get remoteAddress(): string | undefined {
-    return this.#info?.remote?.address;
+    return this.#peer().address;
   }
 
   get remoteFamily(): string | undefined {
-    return this.#info?.remote?.family;
+    return this.#peer().family;
   }
 
   get remotePort(): number | undefined {
-    return this.#info?.remote?.port;
+    return this.#peer().port;
   }
 
   get localAddress(): string | undefined {
-    return this.#info?.local?.address;
+    return this.address().address;
   }
 
   get localPort(): number | undefined {
-    return this.#info?.local?.port;
+    return this.address().port;
   }
 
   get localFamily(): string | undefined {
-    return this.#info?.local?.family;
+    return this.address().family;
   }
 }
+
+/** getaddrinfo hint flags as node:dns exposes them on Linux (dns.ADDRCONFIG, dns.ALL, dns.V4MAPPED). */
+const DNS_ADDRCONFIG = 32;
+const DNS_ALL = 16;
+const DNS_V4MAPPED = 8;
 
 function socketToDnsFamily(family: unknown): unknown {
   switch (family) {

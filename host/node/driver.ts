@@ -478,7 +478,7 @@ export class NodeDriver implements Backend {
     let hints = req.hints || 0;
     if (family === 0 && hints === 0) hints = dns.ADDRCONFIG;
     this.#pendingOps++;
-    dns.lookup(req.host, { family, hints, all: true }, (err, addresses) => {
+    const done = (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]): void => {
       this.#pendingOps--;
       if (this.#disposed || this.#conns.get(h) !== c || c.closeRequested) return;
       const core = this.#core;
@@ -507,7 +507,13 @@ export class NodeDriver implements Backend {
         core.onError(h, code, 0);
       }
       this.#settle();
-    });
+    };
+    try {
+      dns.lookup(req.host, { family, hints, all: true }, done);
+    } catch (e) {
+      // ts-api validated the options as node:net does; anything left fails the connect.
+      process.nextTick(done, e as NodeJS.ErrnoException, []);
+    }
   }
 
   #ioConnect(h: number): void {
@@ -552,7 +558,7 @@ export class NodeDriver implements Backend {
         lens.length = 0;
         c.lensHead = 0;
       }
-      if (c.reportedClosed) return;
+      if (len < 0 || c.reportedClosed) return;
       core.onWritten(h, len, now());
       this.#out(h, BEv.Written, 1);
       this.#settle();
@@ -656,7 +662,7 @@ export class NodeDriver implements Backend {
     }
   }
 
-  write(h: number, chunk: Uint8Array): ErrorInfo | undefined {
+  write(h: number, chunk: Uint8Array): ErrorInfo | undefined | true {
     const c = this.#conns.get(h);
     if (!c || !c.sock || c.closeRequested) return { code: "ERR_SOCKET_CLOSED" };
     const len = chunk.byteLength;
@@ -670,8 +676,19 @@ export class NodeDriver implements Backend {
       const sys = systemCodeOf(code, 0);
       return { code: sys.code, errno: sys.errno, syscall: "write" };
     }
-    c.lens.push(len);
-    c.sock.write(chunk, c.onWrite);
+    const sock = c.sock;
+    const lens = c.lens;
+    const at = lens.length;
+    lens.push(len);
+    sock.write(chunk, c.onWrite);
+    if (sock.writableLength === 0 && lens.length === at + 1 && c.lensHead === at) {
+      // The kernel took it all synchronously (node:net's own fast path): report it
+      // now, as node:net calls its write callback, and let onWrite skip this entry.
+      lens[at] = -1;
+      this.#core.onWritten(h, len, now());
+      this.#pump();
+      return true;
+    }
     return undefined;
   }
 
