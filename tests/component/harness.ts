@@ -73,6 +73,9 @@ export interface SocketCalls { count: number; names: string[] }
 
 const modules = new Map<string, WebAssembly.Module>();
 
+/** The core module instance inside the last component loadCore made (its memory). */
+export let lastCoreInstance: WebAssembly.Instance | null = null;
+
 /** A fresh core component instance. `calls` counts the wasi:sockets calls it makes. */
 export async function loadCore(calls?: SocketCalls): Promise<Sockets> {
   await ensureBuilt();
@@ -110,7 +113,14 @@ export async function loadCore(calls?: SocketCalls): Promise<Sockets> {
     }
     return m;
   };
-  const inst = await mod.instantiate(getCoreModule, imports);
+  lastCoreInstance = null;
+  const instantiateCore = async (m: WebAssembly.Module, imps: WebAssembly.Imports) => {
+    const i = await WebAssembly.instantiate(m, imps);
+    // the AssemblyScript module is the one that exports cabi_realloc
+    if (lastCoreInstance === null && "cabi_realloc" in i.exports) lastCoreInstance = i;
+    return i;
+  };
+  const inst = await mod.instantiate(getCoreModule, imports, instantiateCore);
   // one object for both exported interfaces: sockets (script calls) and config
   return { ...inst.sockets, ...inst.config } as Sockets;
 }
