@@ -98,12 +98,15 @@ declare module "net" {
    * `socket.destroy(err)` is re-emitted as it is.
    */
   interface NetError extends Error {
+    /** What went wrong, as Node names it (see `ErrorCode`). */
     code?: ErrorCode;
     /** System errors: Linux's negative errno, as Node's `err.errno`. */
     errno?: number;
     /** System errors: 'connect', 'listen', 'getaddrinfo', 'read', 'write', ... */
     syscall?: string;
+    /** connect/listen errors: the address involved (the refused one for ERR_ACCESS_DENIED). */
     address?: string;
+    /** connect/listen errors: the port involved. */
     port?: number;
     /** DNS errors: the name that was looked up. */
     hostname?: string;
@@ -113,8 +116,11 @@ declare module "net" {
 
   /** An address as `socket.address()` and `server.address()` report it. */
   interface AddressInfo {
+    /** The IP address, e.g. '127.0.0.1' or '::1'. */
     address: string;
+    /** The family name (not a number). */
     family: "IPv4" | "IPv6";
+    /** The port number (the assigned one after listening on port 0). */
     port: number;
   }
 
@@ -137,9 +143,13 @@ declare module "net" {
   class SocketAddress {
     /** Throws ERR_INVALID_ARG_VALUE / ERR_INVALID_ARG_TYPE / ERR_SOCKET_BAD_PORT as Node. */
     constructor(options?: SocketAddressInitOptions);
+    /** The address, normalised. */
     readonly address: string;
+    /** 'ipv4' or 'ipv6' (lower case, unlike `AddressInfo.family`). */
     readonly family: "ipv4" | "ipv6";
+    /** The port number. */
     readonly port: number;
+    /** The IPv6 flow label (0 for IPv4). */
     readonly flowlabel: number;
   }
 
@@ -149,9 +159,11 @@ declare module "net" {
    */
   class BlockList {
     constructor();
+    /** Adds one address (type defaults to 'ipv4'). */
     addAddress(address: string | SocketAddress, type?: "ipv4" | "ipv6"): void;
     /** Adds every address from `start` to `end` inclusive. */
     addRange(start: string | SocketAddress, end: string | SocketAddress, type?: "ipv4" | "ipv6"): void;
+    /** Adds the subnet `net/prefix` (prefix 0-32 for IPv4, 0-128 for IPv6). */
     addSubnet(net: string | SocketAddress, prefix: number, type?: "ipv4" | "ipv6"): void;
     /** True if `address` matches a rule. An IPv4-mapped IPv6 address matches IPv4 rules. */
     check(address: string | SocketAddress, type?: "ipv4" | "ipv6"): boolean;
@@ -163,13 +175,19 @@ declare module "net" {
 
   /** One address handed to a custom `lookup` callback when `all` is set. */
   interface LookupAddress {
+    /** The IP address. */
     address: string;
+    /** 4 or 6. */
     family: 4 | 6;
   }
 
+  /** The options wasock passes to a custom `lookup` function. */
   interface LookupOptions {
+    /** 0, 4 or 6: the `family` connect option. */
     family?: number;
+    /** The `hints` connect option. */
     hints?: number;
+    /** True with `autoSelectFamily`: answer with every address (`LookupAddress[]`). */
     all?: boolean;
   }
 
@@ -196,6 +214,7 @@ declare module "net" {
     signal?: AbortSignal;
   }
 
+  /** Connect options shared by TCP and IPC. */
   interface ConnectOpts {
     /** Arm `socket.setTimeout(timeout)` before connecting. */
     timeout?: number;
@@ -203,34 +222,46 @@ declare module "net" {
 
   /** Connect options for TCP. `port` is required. */
   interface TcpSocketConnectOpts extends ConnectOpts {
+    /** The port to connect to (required). */
     port: number;
     /** Default 'localhost'. The policy checks the address it resolves to. */
     host?: string;
+    /** The local address to bind before connecting. */
     localAddress?: string;
+    /** The local port to bind before connecting. */
     localPort?: number;
     /** `dns.lookup` hints. */
     hints?: number;
     /** 0, 4 or 6 (default 0: both). */
     family?: number;
+    /** A custom resolver instead of the host's (see `LookupFunction`). */
     lookup?: LookupFunction;
+    /** Disable Nagle's algorithm once connected (default false). */
     noDelay?: boolean;
+    /** Enable TCP keep-alive once connected (default false). */
     keepAlive?: boolean;
+    /** Delay before the first keep-alive probe, in ms (default 0). */
     keepAliveInitialDelay?: number;
     /** Happy Eyeballs (default: `net.getDefaultAutoSelectFamily()`). */
     autoSelectFamily?: boolean;
+    /** Time per attempt with `autoSelectFamily`, in ms (at least 10). */
     autoSelectFamilyAttemptTimeout?: number;
   }
 
   /** Connect options for a Unix-domain socket. `path` is required; the policy checks it. */
   interface IpcSocketConnectOpts extends ConnectOpts {
+    /** The socket file to connect to (required). */
     path: string;
   }
 
+  /** Options of `socket.connect()`: TCP or IPC. */
   type SocketConnectOpts = TcpSocketConnectOpts | IpcSocketConnectOpts;
 
-  /** Options of `net.connect()` / `net.createConnection()`: constructor and connect options. */
+  /** TCP options of `net.connect()` / `net.createConnection()`: constructor and connect options. */
   type TcpNetConnectOpts = TcpSocketConnectOpts & SocketConstructorOpts;
+  /** IPC options of `net.connect()` / `net.createConnection()`. */
   type IpcNetConnectOpts = IpcSocketConnectOpts & SocketConstructorOpts;
+  /** Options of `net.connect()` / `net.createConnection()`: a port or a path is required. */
   type NetConnectOpts = TcpNetConnectOpts | IpcNetConnectOpts;
 
   /** Options of `net.createServer()` / `new net.Server()`. */
@@ -243,11 +274,13 @@ declare module "net" {
     noDelay?: boolean;
     /** Enable keep-alive on accepted sockets (default false). */
     keepAlive?: boolean;
+    /** Delay before the first keep-alive probe on accepted sockets, in ms. */
     keepAliveInitialDelay?: number;
     /** `readableHighWaterMark` and `writableHighWaterMark` of accepted sockets. */
     highWaterMark?: number;
   }
 
+  /** Listen options shared by TCP and IPC. */
   interface ListenOptionsBase {
     /** Queue length for pending connections (passed to the host's listen). */
     backlog?: number;
@@ -259,6 +292,7 @@ declare module "net" {
 
   /** Listen on TCP. The `port` key is required; `port: 0` or `undefined` picks a free port. */
   interface TcpListenOptions extends ListenOptionsBase {
+    /** The port; 0 or undefined lets the system pick one (see `server.address()`). */
     port: number | undefined;
     /** Default: '::' if IPv6 is available, else '0.0.0.0'. The policy checks it. */
     host?: string;
@@ -268,6 +302,7 @@ declare module "net" {
 
   /** Listen on a Unix-domain socket at `path`; the policy checks the path. */
   interface IpcListenOptions extends ListenOptionsBase {
+    /** The socket file to create; `server.close()` removes it. */
     path: string;
     /** Make the socket file readable by all users. */
     readableAll?: boolean;
@@ -280,11 +315,17 @@ declare module "net" {
 
   /** The argument of a server's 'drop' event (a connection refused by `maxConnections`). */
   interface DropArgument {
+    /** The server's address. */
     localAddress?: string;
+    /** The server's port. */
     localPort?: number;
+    /** 'IPv4' or 'IPv6'. */
     localFamily?: string;
+    /** The peer's address. */
     remoteAddress?: string;
+    /** The peer's port. */
     remotePort?: number;
+    /** 'IPv4' or 'IPv6'. */
     remoteFamily?: string;
   }
 
@@ -310,11 +351,17 @@ declare module "net" {
     ready: [];
     /** Idle for the `setTimeout()` delay; the socket stays open. */
     timeout: [];
+    /** The write side finished (after `end()`, once everything is flushed). */
     finish: [];
+    /** `pause()` was called. */
     pause: [];
+    /** A readable was piped into this socket. */
     pipe: [src: import("stream").Readable];
+    /** Data can be read with `read()`. */
     readable: [];
+    /** `resume()` was called. */
     resume: [];
+    /** A readable was unpiped from this socket. */
     unpipe: [src: import("stream").Readable];
   }
 
@@ -382,14 +429,21 @@ declare module "net" {
     readonly connecting: boolean;
     /** True until connected (also before `connect()` is called). */
     readonly pending: boolean;
+    /** The local IP address (undefined before connecting). */
     readonly localAddress?: string;
+    /** The local port (undefined before connecting). */
     readonly localPort?: number;
+    /** 'IPv4' or 'IPv6' (undefined before connecting). */
     readonly localFamily?: string;
+    /** The peer's IP address (undefined before connecting and after destroy). */
     readonly remoteAddress?: string;
+    /** 'IPv4' or 'IPv6'. */
     readonly remoteFamily?: string;
+    /** The peer's port. */
     readonly remotePort?: number;
     /** The delay given to `setTimeout()`, if any. */
     readonly timeout?: number;
+    /** 'opening', 'open', 'readOnly', 'writeOnly' or 'closed'. */
     readonly readyState: SocketReadyState;
     /** With `autoSelectFamily`: the `ip:port` addresses tried, in order (undefined otherwise). */
     readonly autoSelectFamilyAttemptedAddresses: string[] | undefined;
@@ -472,6 +526,7 @@ emit<E extends string | symbol>(event: Exclude<E, keyof SocketEvents>, ...args: 
     getConnections(cb: (error: Error | null, count: number) => void): this;
     /** Lets the host's event loop finish while the server is listening. */
     unref(): this;
+    /** Undoes `unref()`. */
     ref(): this;
     /** Connections beyond this are dropped (and 'drop' is emitted). */
     maxConnections: number;
@@ -479,10 +534,15 @@ emit<E extends string | symbol>(event: Exclude<E, keyof SocketEvents>, ...args: 
     readonly listening: boolean;
     /** The `ServerOpts` given to the constructor, as Node keeps them (undocumented there). */
     allowHalfOpen: boolean;
+    /** `ServerOpts.pauseOnConnect`. */
     pauseOnConnect: boolean;
+    /** `ServerOpts.noDelay`. */
     noDelay: boolean;
+    /** `ServerOpts.keepAlive`. */
     keepAlive: boolean;
+    /** `ServerOpts.keepAliveInitialDelay`, in seconds as Node keeps it. */
     keepAliveInitialDelay: number;
+    /** `ServerOpts.highWaterMark`. */
     highWaterMark: number | undefined;
     /** Closes the server; resolves once closed. */
     [Symbol.asyncDispose](): Promise<void>;
@@ -531,11 +591,14 @@ emit<E extends string | symbol>(event: Exclude<E, keyof ServerEvents>, ...args: 
 
   /** 4 for an IPv4 address, 6 for IPv6, 0 otherwise. */
   function isIP(input: string): number;
+  /** True for a valid dotted-decimal IPv4 address. */
   function isIPv4(input: string): boolean;
+  /** True for a valid IPv6 address (zone ids allowed). */
   function isIPv6(input: string): boolean;
 
   /** The default of the `autoSelectFamily` connect option (Happy Eyeballs). */
   function getDefaultAutoSelectFamily(): boolean;
+  /** Sets the default of `autoSelectFamily` for this net object. */
   function setDefaultAutoSelectFamily(value: boolean): void;
   /** The default of `autoSelectFamilyAttemptTimeout`, in ms. */
   function getDefaultAutoSelectFamilyAttemptTimeout(): number;

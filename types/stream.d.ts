@@ -20,6 +20,7 @@ declare module "stream" {
     end(cb?: () => void): this;
   }
 
+  /** Options every stream constructor takes. */
   interface StreamOptions<T> {
     /** Bytes (or objects) buffered before `write()` returns false / reading stops. */
     highWaterMark?: number;
@@ -31,11 +32,13 @@ declare module "stream" {
     destroy?(this: T, error: Error | null, callback: (error?: Error | null) => void): void;
   }
 
+  /** Options of `new Readable()`. */
   interface ReadableOptions extends StreamOptions<Readable> {
     encoding?: BufferEncoding;
     read?(this: Readable, size: number): void;
   }
 
+  /** Options of `new Writable()`. */
   interface WritableOptions extends StreamOptions<Writable> {
     decodeStrings?: boolean;
     defaultEncoding?: BufferEncoding;
@@ -44,6 +47,7 @@ declare module "stream" {
     final?(this: Writable, callback: (error?: Error | null) => void): void;
   }
 
+  /** Options of `new Duplex()`: both sides' options. */
   interface DuplexOptions
     extends Omit<ReadableOptions, "read" | "destroy">,
       Omit<WritableOptions, "write" | "writev" | "final" | "destroy"> {
@@ -60,6 +64,7 @@ declare module "stream" {
     destroy?(this: Duplex, error: Error | null, callback: (error?: Error | null) => void): void;
   }
 
+  /** Options of `new Transform()`. */
   interface TransformOptions extends DuplexOptions {
     transform?(this: Transform, chunk: any, encoding: BufferEncoding, callback: (error?: Error | null, data?: any) => void): void;
     flush?(this: Transform, callback: (error?: Error | null, data?: any) => void): void;
