@@ -16,8 +16,11 @@
  * | `localhost:6379`      | a name, as the script passes it to connect()   |
  * | `*.example.com:443`   | every name below example.com                   |
  * | `unix:/tmp/`          | Unix socket paths starting with /tmp/          |
- * | `unix:*`              | every Unix socket path                         |
+ * | `unix:*`              | every Unix socket path (same as `unix:/`)      |
  *
+ * Unix paths in rules are absolute and normalized ("/tmp/../x" is "/x"); the
+ * host must resolve a script's relative or dotted path the same way before the
+ * core checks it, or "/tmp/../etc/s" would pass a "unix:/tmp/" rule.
  * Names are matched by the core case-insensitively, without a trailing dot;
  * an address rule also applies to a name once it resolves to that address.
  * A malformed rule throws ERR_INVALID_ARG_VALUE naming the rule and why.
@@ -25,6 +28,7 @@
  * Pure: no I/O. Host code, so it uses node:net and node:util.
  */
 import { BlockList, isIPv4, isIPv6 } from "node:net";
+import { posix } from "node:path";
 import { inspect } from "node:util";
 import type { Policy, Rule, RuleSet } from "./core/api.ts";
 
@@ -90,7 +94,10 @@ function withPorts<T extends object>(rule: T, ports: [number, number] | undefine
   return ports === undefined ? rule : { ...rule, ports };
 }
 
-const everything: readonly Rule[] = [{ host: "*" }, { cidr: "0.0.0.0/0" }, { cidr: "::/0" }, { unixPrefix: "" }];
+/** Every path: the core takes absolute paths (hosts resolve relative ones first) and refuses an empty prefix. */
+const anyPath = "/";
+
+const everything: readonly Rule[] = [{ host: "*" }, { cidr: "0.0.0.0/0" }, { cidr: "::/0" }, { unixPrefix: anyPath }];
 
 /** Rules for one entry (already trimmed and non-empty). */
 function parseOne(entry: string, name: string): Rule[] {
@@ -100,10 +107,12 @@ function parseOne(entry: string, name: string): Rule[] {
 
   if (entry.startsWith("unix:")) {
     const path = entry.slice(5);
-    if (path === "*") return [{ unixPrefix: "" }];
+    if (path === "*") return [{ unixPrefix: anyPath }];
     if (path === "") throw fail("has no path after unix:");
     if (path.includes("\0")) throw fail("has a NUL byte in its path");
-    return [{ unixPrefix: path }];
+    if (!path.startsWith("/")) throw fail(`has a relative path "${path}" (write it from /)`);
+    // "/tmp/../etc/" must not read as a prefix under /tmp/
+    return [{ unixPrefix: normalPath(path) }];
   }
 
   let hostPart = entry;
@@ -215,7 +224,7 @@ function portsText(ports: [number, number] | undefined): string {
  * `10.0.0.0/8`, `[::1]:8000-9000`, `unix:/tmp/`.
  */
 export function describeRule(rule: Rule): string {
-  if ("unixPrefix" in rule) return rule.unixPrefix === "" ? "unix:*" : `unix:${rule.unixPrefix}`;
+  if ("unixPrefix" in rule) return rule.unixPrefix === anyPath ? "unix:*" : `unix:${rule.unixPrefix}`;
   if ("host" in rule) return rule.ports === undefined ? rule.host : `${rule.host}:${portsText(rule.ports)}`;
   const [addr, prefix] = rule.cidr.split("/");
   const full = isIPv4(addr) ? "32" : "128";
@@ -276,9 +285,15 @@ function cidrContains(cidr: string, address: string): boolean {
   return isIPv6(bare) && list.check(bare, "ipv6");
 }
 
+/** A path as the core should see it: normalized, keeping a trailing "/". */
+export function normalPath(path: string): string {
+  const normal = posix.normalize(path);
+  return path.endsWith("/") && !normal.endsWith("/") ? `${normal}/` : normal;
+}
+
 /** Whether `rule` covers `target` (a name rule looks at `hostname`, an address rule at `address`). */
 export function ruleMatches(rule: Rule, target: NetTarget): boolean {
-  if ("unixPrefix" in rule) return target.path !== undefined && target.path.startsWith(rule.unixPrefix);
+  if ("unixPrefix" in rule) return target.path !== undefined && normalPath(target.path).startsWith(rule.unixPrefix);
   if (target.path !== undefined) return false;
   if (!portIn(rule.ports, target.port)) return false;
   if ("host" in rule) return target.hostname !== undefined && hostMatches(rule.host, target.hostname);

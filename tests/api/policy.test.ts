@@ -10,7 +10,7 @@ import {
   type NetTarget,
 } from "../../host/policy.ts";
 
-const all: Rule[] = [{ host: "*" }, { cidr: "0.0.0.0/0" }, { cidr: "::/0" }, { unixPrefix: "" }];
+const all: Rule[] = [{ host: "*" }, { cidr: "0.0.0.0/0" }, { cidr: "::/0" }, { unixPrefix: "/" }];
 
 describe("parseNetRules", () => {
   it.each<[string, Rule[]]>([
@@ -33,7 +33,9 @@ describe("parseNetRules", () => {
     ["::ffff:127.0.0.1", [{ cidr: "::ffff:127.0.0.1/128" }]],
     ["unix:/tmp/", [{ unixPrefix: "/tmp/" }]],
     ["unix:/run/app.sock", [{ unixPrefix: "/run/app.sock" }]],
-    ["unix:*", [{ unixPrefix: "" }]],
+    ["unix:*", [{ unixPrefix: "/" }]],
+    ["unix:/tmp/../var/", [{ unixPrefix: "/var/" }]],
+    ["unix:/tmp//a/./b", [{ unixPrefix: "/tmp/a/b" }]],
     ["*", all],
     ["*:443", [{ host: "*", ports: [443, 443] }, { cidr: "0.0.0.0/0", ports: [443, 443] },
       { cidr: "::/0", ports: [443, 443] }]],
@@ -72,6 +74,7 @@ describe("parseNetRules", () => {
     ["exa mple.com", "has a bad host name \"exa mple.com\""],
     ["::1:80:x", "looks like IPv6 with a port: write it as [addr]:port"],
     ["unix:", "has no path after unix:"],
+    ["unix:tmp/", "has a relative path \"tmp/\" (write it from /)"],
     ["fe80::1%eth0", "has a bad IP address \"fe80::1%eth0\""],
   ])("refuses %j", (spec, reason) => {
     let err: (Error & { code?: string }) | undefined;
@@ -145,7 +148,7 @@ const rule: fc.Arbitrary<Rule> = fc.oneof(
     { requiredKeys: ["cidr"] }),
   fc.record({ cidr: fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 128 })).map(([a, p]) => `${a}/${p}`), ports },
     { requiredKeys: ["cidr"] }),
-  fc.record({ unixPrefix: fc.stringMatching(/^\/[a-zA-Z0-9._/-]{0,20}$/) }),
+  fc.record({ unixPrefix: fc.stringMatching(/^\/[a-zA-Z0-9_-]{1,8}(\/[a-zA-Z0-9_-]{1,8}){0,2}\/?$/) }),
 ).map((r) => ("ports" in r && r.ports === undefined ? (({ ports: _p, ...rest }) => rest)(r) as Rule : r));
 
 describe("describeRule", () => {
@@ -159,7 +162,7 @@ describe("describeRule", () => {
     [{ cidr: "2001:db8::/32", ports: [443, 443] }, "[2001:db8::/32]:443"],
     [{ cidr: "127.0.0.1" }, "127.0.0.1"],
     [{ unixPrefix: "/tmp/" }, "unix:/tmp/"],
-    [{ unixPrefix: "" }, "unix:*"],
+    [{ unixPrefix: "/" }, "unix:*"],
   ])("%j -> %s", (r, text) => {
     expect(describeRule(r)).toBe(text);
   });
