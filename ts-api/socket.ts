@@ -337,6 +337,8 @@ export class SocketBase extends Duplex implements HandleOwner {
     }
     req.hints = hints;
     if (options.lookup == null) {
+      // node:dns's own check, which node:net reaches synchronously
+      if (typeof host !== "string") throw ERR_INVALID_ARG_TYPE("hostname", "string", host);
       this.#start(this.#ctx.backend.connectTcp(req));
       return;
     }

@@ -681,7 +681,7 @@ export class NodeDriver implements Backend {
     const at = lens.length;
     lens.push(len);
     sock.write(chunk, c.onWrite);
-    if (sock.writableLength === 0 && lens.length === at + 1 && c.lensHead === at) {
+    if (sock.writableLength === 0) {
       // The kernel took it all synchronously (node:net's own fast path): report it
       // now, as node:net calls its write callback, and let onWrite skip this entry.
       lens[at] = -1;
