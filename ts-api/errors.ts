@@ -696,8 +696,11 @@ export function errorFromInfo(info: ErrorInfo): Error {
   }
   switch (syscall) {
     case "getaddrinfo":
-    case "getnameinfo":
-      return Object.assign(dnsException(code, syscall, info.hostname), { errno });
+    case "getnameinfo": {
+      // as DNSException: "no such name" and "no data" are both reported as ENOTFOUND
+      const name = code === "EAI_NONAME" || code === "EAI_NODATA" ? "ENOTFOUND" : code;
+      return Object.assign(dnsException(name, syscall, info.hostname), { errno });
+    }
     case "listen":
       return uvExceptionWithHostPort(errno, syscall, info.address, info.port, code);
     case "connect": {

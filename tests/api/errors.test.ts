@@ -279,6 +279,32 @@ describe("system errors", () => {
     expect(describeError(ours)).toEqual(node[i]);
   });
 
+  it("every libuv code, through every syscall shape, matches Node's error", () => {
+    const codes = [...getSystemErrorMap()].map(([errno, [code]]) => [errno, code] as const);
+    const node = runWithInternals<ErrorShape[][]>(`
+      const { ExceptionWithHostPort, UVExceptionWithHostPort, ErrnoException, DNSException } = require("internal/errors");
+      const codes = ${JSON.stringify(codes)};
+      return codes.map(([errno]) => [
+        describeError(new ExceptionWithHostPort(errno, "connect", "10.1.2.3", 8080)),
+        describeError(new ExceptionWithHostPort(errno, "bind", "::1", 0)),
+        describeError(new UVExceptionWithHostPort(errno, "listen", "0.0.0.0", 443)),
+        describeError(new ErrnoException(errno, "write")),
+        describeError(new DNSException(errno, "getaddrinfo", "h.example")),
+      ]);
+    `);
+    expect(node.length).toBe(codes.length);
+    codes.forEach(([errno, code], i) => {
+      const ours = [
+        E.errorFromInfo({ code, syscall: "connect", address: "10.1.2.3", port: 8080 }),
+        E.errorFromInfo({ code, errno, syscall: "bind", address: "::1", port: 0 }),
+        E.errorFromInfo({ code, syscall: "listen", address: "0.0.0.0", port: 443 }),
+        E.errorFromInfo({ code, syscall: "write" }),
+        E.errorFromInfo({ code, errno, syscall: "getaddrinfo", hostname: "h.example" }),
+      ].map(describeError);
+      expect(ours, code).toEqual(node[i]);
+    });
+  });
+
   it("a real refused connect has the same shape as errorFromInfo's", async () => {
     const real = await new Promise<Error & { errno: number; port: number; address: string }>((resolve, reject) => {
       const s = createConnection({ host: "127.0.0.1", port: 1 });
