@@ -83,10 +83,28 @@ declare class TextDecoder {
   decode(input?: ArrayBuffer | ArrayBufferView, options?: { stream?: boolean }): string;
 }
 
-/** The shape of the `signal` options (an AbortController's signal). */
+/**
+ * An abort signal (the `abort-controller` package: no `reason`, no `AbortSignal.timeout()`).
+ * `signal` options of `net` take one; aborting destroys the socket or closes the server.
+ */
 interface AbortSignal {
+  /** True once the controller aborted. */
   readonly aborted: boolean;
-  readonly reason: any;
+  /** Called on abort, like an 'abort' listener. */
+  onabort: ((event: { type: "abort" }) => void) | null;
+  addEventListener(type: "abort", listener: (event: { type: "abort" }) => void, options?: boolean | { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: (event: { type: "abort" }) => void, options?: boolean): void;
+}
+/** Not constructible: get a signal from an AbortController. */
+declare var AbortSignal: { readonly prototype: AbortSignal };
+
+/** Makes an AbortSignal and aborts it (the `abort-controller` package). */
+declare class AbortController {
+  constructor();
+  /** The signal to hand to `net` options. */
+  readonly signal: AbortSignal;
+  /** Aborts the signal: 'abort' listeners run once. */
+  abort(): void;
 }
 
 /** The sandbox's `process` (declared in the "process" module). */

@@ -101,6 +101,7 @@ describe("types/ against the runtime", () => {
             `const surface = ${LIST_MEMBERS}(net, Duplex, EventEmitter);`,
             `surface.modules = { ${mods.map((m, i) => `${JSON.stringify(m)}: Object.keys(m${i})`).join(", ")} };`,
             `surface.missingGlobals = ${JSON.stringify(declared.globals)}.filter((n) => typeof globalThis[n] === "undefined");`,
+            'surface.hasAsyncDispose = typeof Symbol.asyncDispose === "symbol";',
             "console.log(JSON.stringify(surface));",
           ].join("\n"),
         });
@@ -108,9 +109,11 @@ describe("types/ against the runtime", () => {
         sandbox.dispose();
       }
       expect(err).toBe("");
-      const runtime = JSON.parse(out) as RuntimeSurface & { modules: Record<string, string[]>; missingGlobals: string[] };
+      const runtime = JSON.parse(out) as RuntimeSurface & { modules: Record<string, string[]>; missingGlobals: string[]; hasAsyncDispose: boolean };
       // Every declared global exists in the sandbox, and every declared module export.
       expect(runtime.missingGlobals).toEqual([]);
+      // types/ declares server[Symbol.asyncDispose]: the sandbox must have the symbol.
+      if (declared.server.includes("[Symbol.asyncDispose]")) expect(runtime.hasAsyncDispose, "Symbol.asyncDispose in the sandbox").toBe(true);
       const missingExports = Object.fromEntries(mods.map((m) => [m, declared.modules[m]!.filter((n) => !runtime.modules[m]!.includes(n))]));
       expect(missingExports).toEqual(Object.fromEntries(mods.map((m) => [m, []])));
       expectNoDrift(declared, JSON.parse(out) as RuntimeSurface);
