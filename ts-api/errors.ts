@@ -21,6 +21,7 @@ import { inspect } from "./inspect.ts";
 import { isIP } from "./ip.ts";
 
 export { inspect };
+
 /** Marks wasock's ERR_* errors (a prototype getter: invisible to deepEqual). */
 const kIsNodeError = Symbol.for("wasock.isNodeError");
 
