@@ -110,6 +110,23 @@ declare class AbortController {
 /** The sandbox's `process` (declared in the "process" module). */
 declare var process: import("process").Process;
 
+/** The built-in modules, by name, as `require` returns them. */
+interface WasockBuiltinModules {
+  net: typeof import("net");
+  events: typeof import("events");
+  buffer: typeof import("buffer");
+  stream: typeof import("stream");
+  string_decoder: typeof import("string_decoder");
+  timers: typeof import("timers");
+  process: typeof import("process").default;
+}
+
+/**
+ * CommonJS `require` for bundled code: only the built-in modules (also as `node:<name>`);
+ * any other name throws an Error with code MODULE_NOT_FOUND.
+ */
+declare function require<K extends keyof WasockBuiltinModules>(id: K | `node:${K}`): WasockBuiltinModules[K];
+
 /** The global object, as Node's `global`. */
 declare var global: typeof globalThis;
 
