@@ -29,7 +29,9 @@ export async function loadNet(impl) {
   if (impl === "node" || impl === "aa") return (await import("node:net")).default;
   if (impl === "wasock") {
     const mod = await import(pathToFileURL(DIST.wasock).href);
-    const net = mod.default ?? mod;
+    // the default export is what a drop-in user gets; --wasock-capacity asks for a bigger table
+    const capacity = Number(process.env.WASOCK_BENCH_CAPACITY);
+    const net = capacity > 0 ? mod.createNet({ capacity }) : (mod.default ?? mod);
     if (typeof net.createServer !== "function" || typeof net.connect !== "function") {
       throw new Error(`${DIST.wasock} does not export a net module`);
     }

@@ -4,6 +4,7 @@
 // pair by pair against the node:net run of the same round.
 //
 //   node bench/run.mjs [--quick] [--only=pingpong,churn-1] [--runs=N] [--impls=node,wasock,guest]
+//   --wasock-capacity=N builds wasock/node with createNet({ capacity: N }) instead of the default export.
 //   --impls=node,aa runs node:net against itself (A/A) to show the harness's own noise.
 //
 // Every run forks a fresh server process and a fresh client process on
@@ -42,6 +43,13 @@ for (const impl of wantedImpls) {
   }
 }
 
+if (args["wasock-capacity"] !== undefined) {
+  if (!(Number(args["wasock-capacity"]) > 0)) {
+    console.error("--wasock-capacity must be a positive number");
+    process.exit(2);
+  }
+  process.env.WASOCK_BENCH_CAPACITY = String(args["wasock-capacity"]);
+}
 const workloads = WORKLOADS.filter((w) => !only || only.includes(w.name));
 const built = Object.fromEntries(Object.keys(LABEL).map((impl) => [impl, isBuilt(impl)]));
 
@@ -166,6 +174,9 @@ async function main() {
     if (wantedImpls.includes(impl) && !built[impl]) console.log(`${LABEL[impl]}: n/a (not built: ${DIST[impl]} missing)`);
   }
   checkFdLimit();
+  if (process.env.WASOCK_BENCH_CAPACITY) {
+    console.log(`wasock/node: createNet({ capacity: ${process.env.WASOCK_BENCH_CAPACITY} }) instead of the default export`);
+  }
   console.log(`${runs} round(s) per workload; order rotates each round\n`);
 
   const results = {};
