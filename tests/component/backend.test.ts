@@ -3,7 +3,7 @@
 import { describe, it, expect, afterEach } from "vitest";
 import { createNetModule } from "../../ts-api/net.ts";
 import { ComponentBackend, toSocketAddress, addressInfo } from "../../examples/plugin/backend.ts";
-import { loadCore, startPeer, type Peer } from "./harness";
+import { loadCore, startPeer, type Peer } from "./harness.ts";
 
 let peer: Peer | null = null;
 afterEach(async () => {
@@ -56,7 +56,7 @@ describe("net over the component", () => {
     const net = createNetModule(backend);
     let reply = "";
     let serverClosed = false;
-    const server = net.createServer((s) => s.pipe(s));
+    const server = net.createServer((s: NodeJS.ReadWriteStream) => s.pipe(s));
     server.listen(0, "127.0.0.1", () => {
       const { port, address, family } = server.address() as { port: number; address: string; family: string };
       expect(address).toBe("127.0.0.1");

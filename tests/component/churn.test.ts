@@ -1,7 +1,7 @@
 // Many connections through one component: concurrent sockets, then a churn of
 // open/echo/close cycles, with the component's memory flat after warm-up.
 import { describe, it, expect, afterEach } from "vitest";
-import { loadCore, startPeer, pollUntil, loopback, lastCoreInstance, Ev, type Peer, type Sockets } from "./harness";
+import { loadCore, startPeer, pollUntil, loopback, lastCoreInstance, Ev, type Peer, type Sockets } from "./harness.ts";
 
 let peer: Peer | null = null;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // Echo over loopback through the component: the core's driver performs the I/O with
 // wasi:sockets (preview2-shim on Node); the peer is a Node echo server in a child process.
 import { describe, it, expect, afterEach } from "vitest";
-import { loadCore, startPeer, pollUntil, has, dataOf, loopback, Ev, type Peer, type Sockets } from "./harness";
+import { loadCore, startPeer, pollUntil, has, dataOf, loopback, Ev, type Peer, type Sockets } from "./harness.ts";
 
 let peer: Peer | null = null;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // Error outcomes through the component: refused connects, ports in use, policy
 // denials (enforced before any wasi:sockets call) and quotas.
 import { describe, it, expect, afterEach } from "vitest";
-import { loadCore, startPeer, pollUntil, has, loopback, codeOf, Ev, type Peer, type SocketCalls } from "./harness";
+import { loadCore, startPeer, pollUntil, has, loopback, codeOf, Ev, type Peer, type SocketCalls } from "./harness.ts";
 
 const Code = { AddressInUse: 13, ConnectionRefused: 15, PolicyDenied: 23 } as const;
 

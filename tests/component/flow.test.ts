@@ -2,7 +2,7 @@
 // (the core's deadline becomes a wasi:clocks pollable), and pause() stops reading
 // from wasi:sockets until resume() delivers what the core buffered.
 import { describe, it, expect, afterEach } from "vitest";
-import { loadCore, startPeer, pollUntil, has, dataOf, loopback, Ev, type Peer, type Sockets } from "./harness";
+import { loadCore, startPeer, pollUntil, has, dataOf, loopback, Ev, type Peer, type Sockets } from "./harness.ts";
 
 let peer: Peer | null = null;
 afterEach(async () => {

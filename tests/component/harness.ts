@@ -106,11 +106,10 @@ export async function loadCore(calls?: SocketCalls): Promise<Sockets> {
     "wasi:sockets/tcp": shimSockets.tcp,
   };
   const getCoreModule = (path: string) => {
-    let m = modules.get(path);
-    if (!m) {
-      m = new WebAssembly.Module(readFileSync(join(INST, path)));
-      modules.set(path, m);
-    }
+    const hit = modules.get(path);
+    if (hit) return hit;
+    const m = new WebAssembly.Module(readFileSync(join(INST, path)));
+    modules.set(path, m);
     return m;
   };
   lastCoreInstance = null;

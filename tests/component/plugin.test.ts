@@ -5,7 +5,7 @@ import { describe, it, expect } from "vitest";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { loadCore, startPeer, DIST } from "./harness";
+import { loadCore, startPeer, DIST } from "./harness.ts";
 
 const root = join(DIST, "..", "..");
 

@@ -5,7 +5,7 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadCore, pollUntil, codeOf, DIST } from "./harness";
+import { loadCore, pollUntil, codeOf, DIST } from "./harness.ts";
 
 describe("handles through the lifted interface", () => {
   it("0 and forged handles get invalid-handle on every call", async () => {
@@ -86,7 +86,7 @@ describe("pointers through the component's core module", () => {
 
   it("the core module imports only wasi 0.2 interfaces (no WASI preview1, no host fatal)", () => {
     const mod = new WebAssembly.Module(readFileSync(join(DIST, "inst", "wasock-core.core.wasm")));
-    const modules = new Set(WebAssembly.Module.imports(mod).map((i) => i.module));
+    const modules = new Set(WebAssembly.Module.imports(mod).map((i: { module: string }) => i.module));
     for (const m of modules) expect(m).toMatch(/^wasi:(sockets|io|clocks)\/[a-z-]+@0\.2\.3$/);
   });
 
