@@ -14,7 +14,7 @@
 //   those throw ERR_NOT_SUPPORTED.
 
 declare module "net" {
-  import { Duplex, DuplexEvents } from "stream";
+  import { Duplex } from "stream";
   import { EventEmitter } from "events";
 
   // ---------------------------------------------------------------- errors
