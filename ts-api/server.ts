@@ -114,6 +114,10 @@ export class ServerBase extends EventEmitter implements HandleOwner {
       validatePort(options.port, "options.port");
       const backlog = options.backlog || backlogFromArgs || undefined;
       if (options.reusePort === true) throw ERR_NOT_SUPPORTED("server.listen({ reusePort })");
+      if (options.host && typeof options.host !== "string") {
+        // node:dns's check, which node:net reaches synchronously
+        throw ERR_INVALID_ARG_TYPE("hostname", "string", options.host);
+      }
       this.#start(backend.listenTcp({
         host: options.host || undefined,
         port: (options.port as number) | 0,

@@ -805,7 +805,7 @@ export class NodeDriver implements Backend {
     }
     // A name: resolve it as Node does (dns.lookup), then bind its first address.
     this.#pendingOps++;
-    dns.lookup(host, (err, address) => {
+    const done = (err: NodeJS.ErrnoException | null, address: string): void => {
       this.#pendingOps--;
       if (this.#disposed || this.#listeners.get(h) !== l || l.closing) return;
       if (err) {
@@ -822,7 +822,12 @@ export class NodeDriver implements Backend {
         this.#out(h, BEv.Error, info);
       }
       this.#settle();
-    });
+    };
+    try {
+      dns.lookup(host, done);
+    } catch (e) {
+      process.nextTick(done, e as NodeJS.ErrnoException, "");
+    }
     return h;
   }
 
