@@ -24,9 +24,38 @@ import {
   type RuleSet,
 } from "./api.ts";
 
+/*
+ * The WebAssembly JS API, typed locally: the project's lib (ES2022) does not declare it
+ * and the DOM lib would bring far more than this file needs.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+/** an opaque compiled module */
+export interface WasmModule {
+  readonly __wasmModule?: never;
+}
+interface WasmDescriptor {
+  module?: string;
+  name: string;
+  kind: string;
+}
+interface WasmApi {
+  Module: {
+    new (bytes: Uint8Array): WasmModule;
+    imports(m: WasmModule): Required<WasmDescriptor>[];
+    exports(m: WasmModule): WasmDescriptor[];
+  };
+  Instance: new (m: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** Symbol of Core's accessor for the raw exports (tests and debugging only). */
+export const RAW: unique symbol = Symbol.for("wasock.core.raw") as never;
+
 /** The raw exports (wasm/wit/core.wit). */
 interface Exports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   _initialize(): void;
   init(capacity: number, maxSockets: number, perSocket: number, total: number): number;
   scratch_ptr(): number;
@@ -80,6 +109,7 @@ interface Exports {
   stat(which: number): number;
   live_handles(): number;
   handle_at(idx: number): number;
+  check_invariants(): number;
 }
 
 const DEFAULT_CAPACITY = 4096;
@@ -90,7 +120,7 @@ const SET_LISTEN = 1;
 const LIST_ALLOW = 0;
 const LIST_DENY = 1;
 
-let compiled: WebAssembly.Module | null = null;
+let compiled: WasmModule | null = null;
 
 function decodeBase64(s: string): Uint8Array {
   if (typeof Buffer !== "undefined") {
@@ -104,9 +134,15 @@ function decodeBase64(s: string): Uint8Array {
 }
 
 /** The compiled core module (compiled once per process). */
-export function coreModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(decodeBase64(CORE_WASM_BASE64) as BufferSource);
+export function coreModule(): WasmModule {
+  if (compiled === null) compiled = new WA.Module(decodeBase64(CORE_WASM_BASE64));
   return compiled;
+}
+
+/** The module's import and export names (drift tests against wasm/wit/core.wit). */
+export function coreModuleInfo(): { imports: Required<WasmDescriptor>[]; exports: string[] } {
+  const m = coreModule();
+  return { imports: WA.Module.imports(m), exports: WA.Module.exports(m).map((e) => e.name) };
 }
 
 /** A fatal error inside the core: an invariant broke. Discard the Core. */
@@ -142,17 +178,17 @@ export class Core implements CoreApi {
     }
     this.#capacity = capacity;
     const mod = coreModule();
-    let memory: WebAssembly.Memory | null = null;
+    let memory: WasmMemory | null = null;
     const utf16 = (p: number, n: number): string =>
       p === 0 || memory === null ? "" : new TextDecoder("utf-16le").decode(new Uint8Array(memory.buffer, p, n));
     const wasi: Record<string, (...a: number[]) => number> = {};
-    for (const imp of WebAssembly.Module.imports(mod)) {
+    for (const imp of WA.Module.imports(mod)) {
       if (imp.module !== "wasi_snapshot_preview1") continue;
       wasi[imp.name] = imp.name === "proc_exit"
         ? (code: number) => { throw new CoreFatalError(`wasock core: proc_exit(${code})`); }
         : () => WASI_ENOSYS;
     }
-    const instance = new WebAssembly.Instance(mod, {
+    const instance = new WA.Instance(mod, {
       wasi_snapshot_preview1: wasi,
       wasock: {
         fatal(mp: number, mn: number, fp: number, fn: number, line: number, col: number): void {
@@ -502,6 +538,14 @@ export class Core implements CoreApi {
     return out;
   }
 
+  /**
+   * Walks the table and checks every counter against it (O(capacity^2): tests and
+   * debugging). Returns the live entries; throws CoreFatalError on a broken invariant.
+   */
+  checkInvariants(): number {
+    return this.#ex.check_invariants();
+  }
+
   /** records waiting in the event queue */
   pendingRecords(): number {
     return this.#ex.pending_records();
@@ -510,6 +554,14 @@ export class Core implements CoreApi {
   /** the table capacity given at creation */
   get capacity(): number {
     return this.#capacity;
+  }
+
+  /**
+   * The raw exports and memory, for tests that feed out-of-range pointers and for
+   * debugging. Not part of CoreApi: hosts never use it.
+   */
+  [RAW](): Record<string, unknown> & { memory: WasmMemory } {
+    return this.#ex as unknown as Record<string, unknown> & { memory: WasmMemory };
   }
 
   /** bytes of wasm memory (for the long-run memory test and the bench) */

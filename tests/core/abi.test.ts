@@ -2,8 +2,8 @@
 import { describe, expect, test } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Code, Ev, SocketState, ServerState } from "../../host/core/api.ts";
-import { coreModule } from "../../host/core/core.ts";
+import { Core, CoreFatalError, RAW, coreModuleInfo } from "../../host/core/core.ts";
+import { Code, Kind } from "../../host/core/api.ts";
 
 const witPath = fileURLToPath(new URL("../../wasm/wit/core.wit", import.meta.url));
 const wit = readFileSync(witPath, "utf8");
@@ -30,20 +30,27 @@ function enumCases(name: string): string[] {
     .filter(Boolean);
 }
 
+/** `export const enum Name { A = 0, ... }` in host/core/api.ts, as [name, value] pairs */
+const apiText = readFileSync(fileURLToPath(new URL("../../host/core/api.ts", import.meta.url)), "utf8");
+function apiEnum(name: string): [string, number][] {
+  const m = new RegExp(`export const enum ${name} \\{([^}]*)\\}`).exec(apiText);
+  expect(m, name).not.toBeNull();
+  return [...m![1].replace(/\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "").matchAll(/([A-Za-z]+)\s*=\s*(\d+)/g)]
+    .map((x) => [x[1], Number(x[2])]);
+}
+
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c, i) => (i ? "-" : "") + c.toLowerCase());
 
 describe("wasm/wit/core.wit", () => {
   test("every core function is a raw export, and every export is in the WIT", () => {
     const fns = [...block("interface", "core").matchAll(/^\s*([a-z][a-z0-9-]*): func/gm)].map((m) => m[1].replace(/-/g, "_"));
-    const exports = WebAssembly.Module.exports(coreModule())
-      .map((e) => e.name)
-      .filter((n) => n !== "memory" && n !== "_initialize");
+    const exports = coreModuleInfo().exports.filter((n) => n !== "memory" && n !== "_initialize");
     expect(fns.length).toBeGreaterThan(40);
     expect([...fns].sort()).toEqual([...exports].sort());
   });
 
   test("the only imports are the host interface's", () => {
-    const imports = WebAssembly.Module.imports(coreModule());
+    const imports = coreModuleInfo().imports;
     expect(imports.filter((i) => i.module !== "wasi_snapshot_preview1")).toEqual([
       { module: "wasock", name: "fatal", kind: "function" },
     ]);
@@ -51,26 +58,56 @@ describe("wasm/wit/core.wit", () => {
 
   test("error-code cases are api.ts Code 1.. in order", () => {
     const cases = enumCases("error-code");
-    expect(cases.length).toBe(Code.Deliver);
-    cases.forEach((c, i) => expect(kebab((Code as unknown as Record<number, string>)[i + 1])).toBe(c));
+    const code = apiEnum("Code").filter(([, v]) => v > 0);
+    expect(cases).toEqual(code.map(([k]) => kebab(k)));
+    code.forEach(([, v], i) => expect(v).toBe(i + 1));
   });
 
   test("states and event kinds match api.ts", () => {
-    const st = enumCases("socket-state");
-    st.forEach((c, i) => expect(kebab((SocketState as unknown as Record<number, string>)[i])).toBe(c));
-    expect(st.length).toBe(SocketState.Closed + 1);
-    const sv = enumCases("server-state");
-    sv.forEach((c, i) => expect(kebab((ServerState as unknown as Record<number, string>)[i])).toBe(c));
-    const evs = enumCases("event-kind");
-    const named = Object.entries(Ev).filter(([, v]) => typeof v === "number").map(([k]) => kebab(k));
-    expect(new Set(evs)).toEqual(new Set(named));
+    for (const [wit, api] of [["socket-state", "SocketState"], ["server-state", "ServerState"]]) {
+      const names = apiEnum(api);
+      expect(enumCases(wit)).toEqual(names.map(([k]) => kebab(k)));
+      names.forEach(([, v], i) => expect(v).toBe(i));
+    }
+    expect(enumCases("event-kind")).toEqual(apiEnum("Ev").map(([k]) => kebab(k)));
   });
 
   test("the WIT parses (jco's wasm-tools)", async () => {
-    const { _setPreopens } = await import("@bytecodealliance/preview2-shim/filesystem");
-    _setPreopens({ "/": "/" });
+    const fs = (await import("@bytecodealliance/preview2-shim/filesystem")) as unknown as {
+      _setPreopens(p: Record<string, string>): void;
+    };
+    fs._setPreopens({ "/": "/" }); // jco's wasm-tools reads the WIT through WASI
     const jco = await import("@bytecodealliance/jco");
-    const embedded = await jco.componentEmbed({ dummy: true, witPath, world: "wasock-core" });
+    const embed = jco.componentEmbed as unknown as (o: object) => Promise<Uint8Array>;
+    const embedded = await embed({ dummy: true, witPath, world: "wasock-core" });
     expect(embedded.length).toBeGreaterThan(0);
+  });
+});
+
+describe("safety", () => {
+  test("a broken invariant reaches the host as a CoreFatalError (never proc_exit or a bare trap)", () => {
+    const c = Core.create({ capacity: 4 });
+    const h = c.socketOpen(Kind.Tcp, false);
+    c.connectAddress(h, "127.0.0.1", 1, 0);
+    c.onConnected(h, null, 0);
+    const marker = 0x03572468; // queued bytes; bytesWritten holds a different number
+    expect(c.write(h, marker + 0x10000000, 0)).toBe(Code.Ok);
+    expect(c.onWritten(h, 0x10000000, 0)).toBe(Code.Ok);
+    expect(c.checkInvariants()).toBe(1);
+    // corrupt the socket's queued-bytes field behind the core's back
+    const mem = new Uint32Array(c[RAW]().memory.buffer);
+    const at = mem.indexOf(marker);
+    expect(at).toBeGreaterThan(0);
+    expect(mem.indexOf(marker, at + 1)).toBe(-1);
+    mem[at] = marker - 1;
+    let err: unknown;
+    try {
+      c.checkInvariants();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CoreFatalError);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/buffered bytes at wasm\/assembly\/abi\.ts:\d+/);
   });
 });

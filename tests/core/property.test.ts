@@ -4,7 +4,7 @@
 // CI runs >= 100k steps; `npm run test:long` (WASOCK_LONG=n) runs n x 20 times more.
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { Core } from "../../host/core/core.ts";
+import { Core, RAW } from "../../host/core/core.ts";
 import { Code, Ev, Kind, SocketState as S, ServerState as V } from "../../host/core/api.ts";
 
 const LONG = Number(process.env.WASOCK_LONG ?? 0);
@@ -90,7 +90,7 @@ const forged = [0, 1, 0xffff, 0x10000 + CAPACITY, 0x7fff0000, 0x80010000, -1, 2 
 
 class Harness {
   core = Core.create({ capacity: CAPACITY, quotas: { maxBufferedBytesPerSocket: 100_000, maxBufferedBytesTotal: 250_000 } });
-  raw = this.core[Symbol.for("wasock.core.raw")]() as Record<string, (...a: number[]) => number>;
+  raw = this.core[RAW]() as unknown as Record<string, (...a: number[]) => number>;
   live = new Map<number, MEntry>();
   issued = new Set<number>();
   stale: number[] = [];
@@ -362,6 +362,7 @@ class Harness {
 
   checkInvariants(): void {
     const c = this.core;
+    eq(c.checkInvariants(), this.live.size, "checkInvariants"); // the core's own table walk
     eq(c.liveHandles(), this.live.size, "liveHandles");
     let sockets = 0;
     let buffered = 0;
@@ -447,7 +448,7 @@ describe("property: random calls and completions against the model", () => {
       }),
       { numRuns: runs, seed: LONG > 0 ? undefined : 0x5eed, endOnFailure: true },
     );
-    if (out.failed) throw new Error(`seed ${out.seed}, run ${out.numRuns}: ${String((out.errorInstance as Error)?.message ?? out.error)}`);
+    if (out.failed) throw new Error(`seed ${out.seed}, run ${out.numRuns}: ${String((out.errorInstance as Error | undefined)?.message ?? out.errorInstance)}`);
     expect(total).toBeGreaterThanOrEqual(STEPS);
     if (process.env.WASOCK_PROP_STATS) console.log([...seen].sort().map(([k, v]) => `${k}: ${v}`).join("\n"));
     // the generator reaches the interesting places

@@ -178,6 +178,7 @@ export class Rig {
 
 /** the leak check: table empty, buffers released, no records waiting */
 export function expectClean(c: Core): void {
+  expect(c.checkInvariants()).toBe(0);
   expect(c.liveHandles()).toBe(0);
   const st = c.stats();
   expect(st.sockets).toBe(0);

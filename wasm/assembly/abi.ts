@@ -551,3 +551,43 @@ export function handle_at(idx: i32): u32 {
   const e = tableAt(idx);
   return e === null ? 0 : e.handle;
 }
+
+/**
+ * Walks the table and checks the invariants the counters rely on: live entries, socket
+ * and server counts, buffered bytes, and each server's connection count. Returns the
+ * number of entries checked; a broken invariant is fatal (the host import throws).
+ */
+export function check_invariants(): i32 {
+  let live = 0;
+  let sockets = 0;
+  let buffered: i64 = 0;
+  const n = tableCapacity();
+  for (let i = 0; i < n; i++) {
+    const e = tableAt(i);
+    if (e === null) continue;
+    live++;
+    assert((e.handle & 0xffff) == <u32>i, "handle names another slot");
+    if (e.isServer) continue;
+    sockets++;
+    const s = changetype<Socket>(e);
+    assert(s.queued >= 0 && s.rstart >= 0 && s.rstart <= s.rend && s.rend <= s.rcap, "buffer bounds");
+    assert(s.rbuf != 0 || s.rcap == 0, "capacity without a buffer");
+    buffered += <i64>s.queued + s.readLen();
+  }
+  for (let i = 0; i < n; i++) {
+    const e = tableAt(i);
+    if (e === null || !e.isServer) continue;
+    let conns = 0;
+    for (let j = 0; j < n; j++) {
+      const f = tableAt(j);
+      if (f === null || f.isServer) continue;
+      const s = changetype<Socket>(f);
+      if (s.server == e.handle && !s.dropped) conns++;
+    }
+    assert(V.serv(e.handle)!.connections == conns, "server connection count");
+  }
+  assert(live == tableLive(), "live count");
+  assert(sockets == limits.sockets && live - sockets == limits.servers, "socket and server counts");
+  assert(buffered == limits.buffered, "buffered bytes");
+  return live;
+}
