@@ -5,6 +5,7 @@
 //
 //   node bench/run.mjs [--quick] [--only=pingpong,churn-1] [--runs=N] [--impls=node,wasock,guest]
 //   --wasock-capacity=N builds wasock/node with createNet({ capacity: N }) instead of the default export.
+//   --profile writes V8 CPU profiles of every process to .bench-out/prof/ (see bench/prof-top.mjs).
 //   --impls=node,aa runs node:net against itself (A/A) to show the harness's own noise.
 //
 // Every run forks a fresh server process and a fresh client process on
@@ -73,8 +74,9 @@ function timeoutFor(w) {
 
 /** Forks a process with IPC; collects its stderr for error reports. */
 function spawn(script, argv, execArgv = []) {
+  const prof = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, ".bench-out", "prof")}`, `--cpu-prof-name=${argv.slice(0, 2).join("-")}-${script.replace(".mjs", "")}-${Date.now()}.cpuprofile`] : [];
   const child = fork(join(ROOT, "bench", script), argv, {
-    execArgv,
+    execArgv: [...execArgv, ...prof],
     stdio: ["ignore", "inherit", "pipe", "ipc"],
     serialization: "json",
   });
@@ -108,10 +110,11 @@ function firstMessage(child, type, ms, what) {
   });
 }
 
+/** Asks a child to finish (a message, or nothing: it exits by itself), then kills it after a grace period. */
 async function stop(child, graceful) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   if (graceful && child.connected) child.send(graceful);
-  const killer = setTimeout(() => child.kill("SIGKILL"), graceful ? 4000 : 0);
+  const killer = setTimeout(() => child.kill("SIGKILL"), 4000);
   await child.exited;
   clearTimeout(killer);
 }
@@ -147,6 +150,7 @@ async function runOnce(impl, w, params) {
     }
     return result;
   } finally {
+    // a client exits on its own once it reported; one that did not is killed after the grace period
     if (client) await stop(client, null);
     await stop(server, { type: "close" });
   }
