@@ -73,8 +73,10 @@ function timeoutFor(w) {
 }
 
 /** Forks a process with IPC; collects its stderr for error reports. */
-function spawn(script, argv, execArgv = []) {
-  const prof = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, ".bench-out", "prof")}`, `--cpu-prof-name=${argv.slice(0, 2).join("-")}-${script.replace(".mjs", "")}-${Date.now()}.cpuprofile`] : [];
+function spawn(script, argv, execArgv, label) {
+  const prof = args.profile
+    ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, ".bench-out", "prof")}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`]
+    : [];
   const child = fork(join(ROOT, "bench", script), argv, {
     execArgv: [...execArgv, ...prof],
     stdio: ["ignore", "inherit", "pipe", "ipc"],
@@ -122,12 +124,13 @@ async function stop(child, graceful) {
 /** One client/server pair on one workload. Resolves to the compared figure and details. */
 async function runOnce(impl, w, params) {
   const serverImpl = impl === "guest" ? "node" : impl;
-  const server = spawn("server.mjs", [serverImpl, w.name], ["--expose-gc"]);
+  const server = spawn("server.mjs", [serverImpl, w.name], ["--expose-gc"], `${w.name}-${impl}-row-server`);
   let client = null;
   try {
     const { port } = await firstMessage(server, "listening", 30_000, `${serverImpl} server`);
     const argv = [w.name, String(port), JSON.stringify(params)];
-    client = impl === "guest" ? spawn("guest-client.mjs", argv) : spawn("client.mjs", [impl, ...argv]);
+    const label = `${w.name}-${impl}-row-client`;
+    client = impl === "guest" ? spawn("guest-client.mjs", argv, [], label) : spawn("client.mjs", [impl, ...argv], [], label);
     const marks = [];
     const expects = w.name === "fanout" ? [params.first, params.first + params.more] : [];
     client.on("message", (msg) => {
