@@ -111,7 +111,7 @@ describe("writing", () => {
     const chunk = Buffer.alloc(64 * 1024, 7);
     let writes = 0;
     let ok = true;
-    while (ok && writes < 4096) {
+    while (ok && writes < 1024) {
       ok = client.write(chunk);
       writes++;
     }
