@@ -33,14 +33,15 @@ function round(core: Sockets, port: number, n: number) {
 }
 
 describe("churn", () => {
-  it("32 concurrent sockets, then 10 more rounds: no leak, memory flat", async () => {
+  it("rounds of 32 concurrent sockets: no leak, memory flat after warm-up", async () => {
     peer = await startPeer("echo");
     const core = await loadCore();
     const mem = lastCoreInstance!.exports.memory as WebAssembly.Memory;
-    round(core, peer.port, 32);
-    round(core, peer.port, 32);
+    // the incremental GC settles its thresholds over the first rounds (measured:
+    // 2 pages after one round, 4 from the fifth on, flat through 60)
+    for (let i = 0; i < 8; i++) round(core, peer.port, 32);
     const warm = mem.buffer.byteLength;
-    for (let i = 0; i < 10; i++) round(core, peer.port, 32);
+    for (let i = 0; i < 24; i++) round(core, peer.port, 32);
     expect(core.liveHandles()).toBe(0);
     expect(core.coreStats().bufferedBytes).toBe(0);
     expect(mem.buffer.byteLength).toBeLessThanOrEqual(warm + 64 * 1024);

@@ -92,7 +92,8 @@ describe("pointers through the component's core module", () => {
 
   it("(ptr, len) outside memory or outside any granted block gets out-of-bounds, never a trap", () => {
     const { call, res, mem, ex, wasiCalls } = rawCore();
-    const h = new DataView(mem.buffer).getUint32(call("socket-open", 0, 0) + 4, true);
+    const at = call("socket-open", 0, 0); // may grow memory: views are made after calls
+    const h = new DataView(mem.buffer).getUint32(at + 4, true);
     expect(h).toBeGreaterThan(0);
     const size = mem.buffer.byteLength;
     const bad: Array<[number, number]> = [
@@ -121,7 +122,8 @@ describe("pointers through the component's core module", () => {
     expect(res(call("policy-default", 7, 1))).toBe(4); // invalid-argument
     expect(res(call("destroy", 0xdeadbeef, 1))).toBe(22); // invalid-handle
     expect(res(call("set-timeout", 0, 5))).toBe(22);
-    const h = new DataView(mem.buffer).getUint32(call("socket-open", 0, 0) + 4, true);
+    const at = call("socket-open", 0, 0);
+    const h = new DataView(mem.buffer).getUint32(at + 4, true);
     const p = ex.cabi_realloc(0, 0, 1, 6) as number;
     new Uint8Array(mem.buffer, p, 6).set(new TextEncoder().encode("a.test"));
     expect(res(call("connect-name", h, p, 6, 80, 5))).toBe(4); // family 5: invalid-argument

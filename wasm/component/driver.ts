@@ -201,6 +201,7 @@ function finishBlocking(c: Conn, which: i32): i64 {
   while (true) {
     const r = which == 0 ? w.tcpFinishBind(c.sock) : w.tcpFinishListen(c.sock);
     if (r != w.WOULD_BLOCK) return r;
+    ensureWait(1);
     store<i32>(PLIST, c.pSock);
     w.pollList(PLIST, 1, READY);
   }
@@ -373,11 +374,28 @@ function flushWrites(now: f64): void {
 
 // ---- waiting -------------------------------------------------------------------------
 
-const MAX_WAIT: i32 = 4096;
-const PLIST: usize = heap.alloc(<usize>MAX_WAIT * 4 + 4);
-const READY: usize = heap.alloc(<usize>MAX_WAIT + 1);
-const OWNER: usize = heap.alloc(<usize>MAX_WAIT * 4 + 4);
-const WHAT: usize = heap.alloc(<usize>MAX_WAIT + 1);
+// The wait list, grown to fit: per entry a pollable (PLIST), its connection (OWNER),
+// what it waits for (WHAT) and whether poll found it ready (READY).
+let waitCap: i32 = 0;
+let PLIST: usize = 0;
+let READY: usize = 0;
+let OWNER: usize = 0;
+let WHAT: usize = 0;
+
+/** Room for `n` pollables plus the timer. */
+function ensureWait(n: i32): void {
+  if (n + 1 <= waitCap) return;
+  let cap = waitCap == 0 ? 64 : waitCap;
+  while (cap < n + 1) cap <<= 1;
+  if (waitCap != 0) {
+    heap.free(PLIST); heap.free(READY); heap.free(OWNER); heap.free(WHAT);
+  }
+  PLIST = heap.alloc(<usize>cap << 2);
+  OWNER = heap.alloc(<usize>cap << 2);
+  READY = heap.alloc(<usize>cap);
+  WHAT = heap.alloc(<usize>cap);
+  waitCap = cap;
+}
 
 const W_SOCK: u8 = 1, W_IN: u8 = 2, W_OUT: u8 = 3, W_RES: u8 = 4;
 
@@ -385,7 +403,8 @@ const W_SOCK: u8 = 1, W_IN: u8 = 2, W_OUT: u8 = 3, W_RES: u8 = 4;
 function collect(): i32 {
   let n = 0;
   const vals = conns.values();
-  for (let i = 0, k = vals.length; i < k && n < MAX_WAIT - 4; i++) {
+  ensureWait(vals.length * 2); // at most an input and an output per connection
+  for (let i = 0, k = vals.length; i < k; i++) {
     const c = unchecked(vals[i]);
     if (c.phase == Phase.Resolving && c.pRes) n = add(n, c.pRes, c.h, W_RES);
     if ((c.phase == Phase.Connecting || c.phase == Phase.Listening) && c.pSock) n = add(n, c.pSock, c.h, W_SOCK);
