@@ -16,17 +16,37 @@ export const LABEL = {
   wasock: "wasock/node",
   guest: "QuickJS guest",
   aa: "node:net (A/A)",
+  "wasock-client": "wasock client",
+  "wasock-server": "wasock server",
 };
+
+/**
+ * The rows beyond the three main ones, for diagnosis: which net each side of
+ * the pair uses. "aa" is node:net under another name (an A/A run shows the
+ * harness's own noise); "wasock-client"/"wasock-server" put wasock/node on one
+ * side only, to tell which side a slowdown comes from.
+ */
+export const SIDES = {
+  node: { client: "node", server: "node" },
+  wasock: { client: "wasock", server: "wasock" },
+  guest: { client: "guest", server: "node" },
+  aa: { client: "node", server: "node" },
+  "wasock-client": { client: "wasock", server: "node" },
+  "wasock-server": { client: "node", server: "wasock" },
+};
+
+/** The target a row is judged by: the diagnostic rows borrow wasock/node's. */
+export const TARGET_OF = { wasock: "wasock", guest: "guest", aa: "wasock", "wasock-client": "wasock", "wasock-server": "wasock" };
 
 /** True when the implementation's dist entry exists. */
 export function isBuilt(impl) {
-  return impl === "node" || impl === "aa" || existsSync(DIST[impl]);
+  const { client, server } = SIDES[impl];
+  return [client, server].every((side) => side === "node" || existsSync(DIST[side]));
 }
 
 /** The `net` object of a Node-side implementation: node:net itself or wasock/node's default export. */
 export async function loadNet(impl) {
-  // "aa" is node:net under another name: an A/A run that shows the noise of the harness
-  if (impl === "node" || impl === "aa") return (await import("node:net")).default;
+  if (impl === "node") return (await import("node:net")).default;
   if (impl === "wasock") {
     const mod = await import(pathToFileURL(DIST.wasock).href);
     // the default export is what a drop-in user gets; --wasock-capacity asks for a bigger table

@@ -6,7 +6,8 @@
 //   node bench/run.mjs [--quick] [--only=pingpong,churn-1] [--runs=N] [--impls=node,wasock,guest]
 //   --wasock-capacity=N builds wasock/node with createNet({ capacity: N }) instead of the default export.
 //   --profile writes V8 CPU profiles of every process to .bench-out/prof/ (see bench/prof-top.mjs).
-//   --impls=node,aa runs node:net against itself (A/A) to show the harness's own noise.
+//   --impls=node,aa runs node:net against itself (A/A) to show the harness's own noise;
+//   --impls=node,wasock-client,wasock-server puts wasock/node on one side only.
 //
 // Every run forks a fresh server process and a fresh client process on
 // 127.0.0.1. Rows:
@@ -18,7 +19,7 @@ import { execFileSync, fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, loadavg } from "node:os";
 import { join } from "node:path";
-import { DIST, LABEL, ROOT, isBuilt } from "./impls.mjs";
+import { DIST, LABEL, ROOT, SIDES, TARGET_OF, isBuilt } from "./impls.mjs";
 import { WORKLOADS } from "./workloads.mjs";
 
 const args = parseArgs(process.argv.slice(2));
@@ -123,14 +124,14 @@ async function stop(child, graceful) {
 
 /** One client/server pair on one workload. Resolves to the compared figure and details. */
 async function runOnce(impl, w, params) {
-  const serverImpl = impl === "guest" ? "node" : impl;
+  const { client: clientImpl, server: serverImpl } = SIDES[impl];
   const server = spawn("server.mjs", [serverImpl, w.name], ["--expose-gc"], `${w.name}-${impl}-row-server`);
   let client = null;
   try {
     const { port } = await firstMessage(server, "listening", 30_000, `${serverImpl} server`);
     const argv = [w.name, String(port), JSON.stringify(params)];
     const label = `${w.name}-${impl}-row-client`;
-    client = impl === "guest" ? spawn("guest-client.mjs", argv, [], label) : spawn("client.mjs", [impl, ...argv], [], label);
+    client = clientImpl === "guest" ? spawn("guest-client.mjs", argv, [], label) : spawn("client.mjs", [clientImpl, ...argv], [], label);
     const marks = [];
     const expects = w.name === "fanout" ? [params.first, params.first + params.more] : [];
     client.on("message", (msg) => {
@@ -145,7 +146,12 @@ async function runOnce(impl, w, params) {
       );
       server.send({ type: "mark", expect });
     });
-    const { result } = await firstMessage(client, "result", timeoutFor(w), `${LABEL[impl]} client`);
+    // a server that dies mid-run ends the run at once instead of at the timeout
+    const serverDied = server.exited.then(({ code, sig }) => {
+      throw new Error(`${serverImpl} server exited (${code ?? sig}) during the run: ${server.stderrText.trim().slice(-1500)}`);
+    });
+    const { result } = await Promise.race([firstMessage(client, "result", timeoutFor(w), `${LABEL[impl]} client`), serverDied]);
+    serverDied.catch(() => {});
     if (w.name === "fanout") {
       if (marks.length !== 2) throw new Error("fanout: server did not report two RSS samples");
       result.value = (marks[1].rss - marks[0].rss) / params.more;
@@ -220,9 +226,11 @@ async function main() {
   }
 
   console.log("");
-  printTable("wasock/node vs node:net (issue 3; client and server both on the implementation)", "wasock", results);
-  printTable("QuickJS guest vs node:net (issue 4; guest client, node:net server)", "guest", results);
+  if (wantedImpls.includes("wasock")) printTable("wasock/node vs node:net (issue 3; client and server both on the implementation)", "wasock", results);
+  if (wantedImpls.includes("guest")) printTable("QuickJS guest vs node:net (issue 4; guest client, node:net server)", "guest", results);
   if (wantedImpls.includes("aa")) printTable("A/A: node:net vs node:net (harness noise)", "aa", results);
+  if (wantedImpls.includes("wasock-client")) printTable("wasock/node client, node:net server (diagnostic)", "wasock-client", results);
+  if (wantedImpls.includes("wasock-server")) printTable("node:net client, wasock/node server (diagnostic)", "wasock-server", results);
 
   const outDir = join(ROOT, ".bench-out");
   mkdirSync(outDir, { recursive: true });
@@ -268,7 +276,7 @@ function summarise(w, res) {
     const ratios = slot.values.map((v, i) => (v !== null && base[i] != null && base[i] !== 0 ? v / base[i] : null)).filter((x) => x !== null);
     slot.ratios = ratios;
     slot.ratio = ratios.length ? median(ratios) : null;
-    const t = w.target?.[impl === "aa" ? "wasock" : impl];
+    const t = w.target?.[TARGET_OF[impl]];
     slot.status = t == null || slot.ratio === null ? null : (w.better === "lower" ? slot.ratio <= t : slot.ratio >= t) ? "pass" : "miss";
   }
 }
@@ -284,7 +292,7 @@ function printTable(title, impl, results) {
   for (const w of workloads) {
     const res = results[w.name];
     const base = res.rounds.node;
-    const t = w.target?.[impl === "aa" ? "wasock" : impl];
+    const t = w.target?.[TARGET_OF[impl]];
     const targetStr = t == null ? "-" : `${w.better === "lower" ? "<=" : ">="}${t.toFixed(2)}`;
     const baseStr = base?.error ? "error" : fmt(base?.median, w.unit);
     let val, ratio, range, status;
