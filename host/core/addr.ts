@@ -109,3 +109,27 @@ export function formatAddress(b: Uint8Array, family: 4 | 6): string {
   if (best < 0) return hex(w);
   return `${hex(w.slice(0, best))}::${hex(w.slice(best + bestLen))}`;
 }
+
+/**
+ * A unix path as policy sees it: "." and ".." segments resolved and repeated slashes
+ * collapsed (POSIX rules), keeping a trailing "/" (a rule "/tmp/" must not match
+ * "/tmpx"). So "/tmp/../etc/x.sock" is checked as "/etc/x.sock", the path the OS uses.
+ */
+export function normalPath(path: string): string {
+  if (path.length === 0) return path;
+  const absolute = path.startsWith("/");
+  const out: string[] = [];
+  for (const seg of path.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!absolute) out.push("..");
+      continue;
+    }
+    out.push(seg);
+  }
+  let text = (absolute ? "/" : "") + out.join("/");
+  if (text === "") text = ".";
+  if (path.endsWith("/") && !text.endsWith("/")) text += "/";
+  return text;
+}

@@ -10,7 +10,7 @@
  *   WASI calls, answered by a tiny shim with ENOSYS (no node:wasi).
  */
 import { CORE_WASM_BASE64 } from "../../wasm/build/core-wasm.ts";
-import { formatAddress, parseAddress, parseCidr } from "./addr.ts";
+import { formatAddress, normalPath, parseAddress, parseCidr } from "./addr.ts";
 import {
   Code,
   type CoreAddress,
@@ -266,7 +266,7 @@ export class Core implements CoreApi {
     const ex = this.#ex;
     let rc: number;
     if ("unixPrefix" in r) {
-      const n = this.#putText(r.unixPrefix);
+      const n = this.#putText(normalPath(r.unixPrefix));
       rc = n < 1 ? Code.InvalidArgument : ex.policy_add_path(set, list, this.#scratch, n);
     } else {
       const [lo, hi] = r.ports ?? [0, 65535];
@@ -321,8 +321,9 @@ export class Core implements CoreApi {
     return this.#ex.connect_address(h, this.#scratch, fam, port, now);
   }
 
+  /** The policy sees the normalized path (see addr.ts normalPath); the host connects to `path`. */
   connectPath(h: number, path: string, now: number): Code {
-    const n = this.#putText(path);
+    const n = this.#putText(normalPath(path));
     if (n < 1) return Code.InvalidArgument;
     return this.#ex.connect_path(h, this.#scratch, n, now);
   }
@@ -334,7 +335,7 @@ export class Core implements CoreApi {
   }
 
   listenPath(h: number, path: string, backlog: number): Code {
-    const n = this.#putText(path);
+    const n = this.#putText(normalPath(path));
     if (n < 1) return Code.InvalidArgument;
     return this.#ex.listen_path(h, this.#scratch, n, backlog | 0);
   }

@@ -167,6 +167,10 @@ describe("unix paths", () => {
       expect(check("/tmp/secret/x.sock")).toBe(Code.PolicyDenied);
       expect(check("/var/run/docker.sock")).toBe(Code.PolicyDenied);
       expect(check("/tmp")).toBe(Code.PolicyDenied);
+      // traversal is resolved before the check
+      expect(check("/tmp/../var/run/docker.sock")).toBe(Code.PolicyDenied);
+      expect(check("/tmp/x/../secret/y.sock")).toBe(Code.PolicyDenied);
+      expect(check("/tmp//./app.sock")).toBe(Code.Ok);
     });
   });
 });
