@@ -19,6 +19,7 @@ import type {
   ServerAddress, SocketCounters, SocketInfo, AddressInfo,
 } from "../../host/backend.ts";
 import { isIP } from "../../ts-api/ip.ts";
+import { ERR_NOT_SUPPORTED } from "../../ts-api/errors.ts";
 
 /** wasi:sockets ip-socket-address, as both bindings lift it. */
 export type IpSocketAddress =
@@ -112,6 +113,8 @@ function tryCall(fn: () => unknown): number {
     return codeOfThrown(err);
   }
 }
+
+const NO_DELAY = "setNoDelay(true) in the component (wasi:sockets has no TCP_NODELAY)";
 
 function notSupported(feature: string): ErrorInfo {
   return { code: "ERR_NOT_SUPPORTED", message: feature };
@@ -218,6 +221,7 @@ export class ComponentBackend implements Backend {
     if (req.localAddress !== undefined || req.localPort !== undefined) {
       return notSupported("localAddress/localPort on a component connect");
     }
+    if (req.noDelay) return notSupported(NO_DELAY);
     let h = 0;
     const open = tryCall(() => { h = core.socketOpen(0, req.allowHalfOpen); });
     if (open !== 0) return this.#refusal(open, "connect", req.host, req.port);
@@ -234,7 +238,6 @@ export class ComponentBackend implements Backend {
       tryCall(() => core.destroy(h, false));
       return this.#refusal(code, "connect", req.host, req.port);
     }
-    if (req.noDelay) tryCall(() => core.setNoDelay(h, true));
     if (req.keepAlive) tryCall(() => core.setKeepAlive(h, true, req.keepAliveInitialDelay ?? 0));
     return h;
   }
@@ -267,6 +270,7 @@ export class ComponentBackend implements Backend {
     tryCall(() => this.#core.end(h));
   }
 
+  /** reset: the component closes with FIN (wasi:sockets cannot send RST) and says not-supported. */
   destroy(h: number, reset: boolean): void {
     tryCall(() => this.#core.destroy(h, reset));
   }
@@ -274,7 +278,11 @@ export class ComponentBackend implements Backend {
   pause(h: number): void { tryCall(() => this.#core.pause(h)); }
   resume(h: number): void { tryCall(() => this.#core.resume(h)); }
   setTimeout(h: number, ms: number): void { tryCall(() => this.#core.setTimeout(h, ms)); }
-  setNoDelay(h: number, on: boolean): void { tryCall(() => this.#core.setNoDelay(h, on)); }
+  /** Throws ERR_NOT_SUPPORTED for on = true: wasi:sockets has no TCP_NODELAY. */
+  setNoDelay(h: number, on: boolean): void {
+    if (on) throw ERR_NOT_SUPPORTED(NO_DELAY);
+    tryCall(() => this.#core.setNoDelay(h, false));
+  }
   setKeepAlive(h: number, on: boolean, delay: number): void { tryCall(() => this.#core.setKeepAlive(h, on, delay)); }
   ref(h: number, on: boolean): void { tryCall(() => this.#core.ref(h, on)); }
 
@@ -304,6 +312,7 @@ export class ComponentBackend implements Backend {
     const core = this.#core;
     if (req.reusePort) return notSupported("reusePort (wasi:sockets has no SO_REUSEPORT)");
     if (req.ipv6Only) return notSupported("ipv6Only (wasi:sockets 0.2 has no IPV6_V6ONLY setter)");
+    if (req.noDelay) return notSupported(NO_DELAY);
     // No name lookup for listen inside the component: the unspecified address, or
     // localhost's loopback address, or an IP literal.
     const host = req.host === undefined ? "0.0.0.0" : req.host === "localhost" ? "127.0.0.1" : req.host;

@@ -106,6 +106,26 @@ describe("net over the component", () => {
     expect(core.liveHandles()).toBe(0);
   });
 
+  it("setNoDelay(true) throws ERR_NOT_SUPPORTED; connect({ noDelay: true }) errors with it", async () => {
+    peer = await startPeer("echo");
+    const core = await loadCore();
+    const backend = new ComponentBackend(core as never);
+    const net = createNetModule(backend);
+    let connected = false;
+    const c = net.connect(peer.port, "127.0.0.1", () => { connected = true; });
+    await runUntil(backend, () => connected);
+    expect(() => c.setNoDelay(true)).toThrow(expect.objectContaining({ code: "ERR_NOT_SUPPORTED" }));
+    let code = "";
+    const d = net.connect({ port: peer.port, host: "127.0.0.1", noDelay: true });
+    d.on("error", (e: NodeJS.ErrnoException) => { code = e.code!; });
+    await runUntil(backend, () => code !== "");
+    expect(code).toBe("ERR_NOT_SUPPORTED");
+    let closed = false;
+    c.on("close", () => { closed = true; });
+    c.destroy();
+    await runUntil(backend, () => closed && core.liveHandles() === 0);
+  });
+
   it("converts addresses both ways", () => {
     for (const ip of ["127.0.0.1", "::1", "fe80::1:2", "2001:db8::", "::", "::ffff:10.0.0.1", "1:2:3:4:5:6:7:8"]) {
       const sa = toSocketAddress(ip, 80)!;

@@ -150,4 +150,19 @@ describe("quotas and unsupported features", () => {
     expect(codeOf(() => core.serverOpen(1))).toBe("not-supported");
     expect(core.liveHandles()).toBe(0);
   });
+
+  it("TCP_NODELAY and RST do not exist in wasi:sockets: not-supported, and the socket still closes", async () => {
+    peer = await startPeer("echo");
+    const core = await loadCore();
+    const h = core.socketOpen(0, false);
+    core.connectAddress(h, loopback(peer.port));
+    pollUntil(core, has(Ev.Connect, h));
+    expect(codeOf(() => core.setNoDelay(h, true))).toBe("not-supported");
+    expect(codeOf(() => core.setNoDelay(h, false))).toBe("ok");
+    expect(codeOf(() => core.setNoDelay(0x7fff0001, true))).toBe("invalid-handle");
+    expect(codeOf(() => core.destroy(h, true))).toBe("not-supported");
+    const evs = pollUntil(core, has(Ev.Close, h));
+    expect(evs.find((e) => e.kind === Ev.Close)!.a).toBe(0);
+    expect(core.liveHandles()).toBe(0);
+  });
 });

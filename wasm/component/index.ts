@@ -203,7 +203,14 @@ export function sockets_write(h: u32, p: usize, len: usize): usize {
 }
 
 export function sockets_end(h: u32): usize { return res1(port.end(h, now()), 0); }
-export function sockets_destroy(h: u32, reset: i32): usize { return res1(port.destroy(h, reset != 0), 0); }
+/**
+ * reset: wasi:sockets 0.2 cannot send RST (no SO_LINGER). The socket is destroyed all
+ * the same (closed with FIN) and the result is not-supported, so the caller knows.
+ */
+export function sockets_destroy(h: u32, reset: i32): usize {
+  const r = port.destroy(h, reset != 0);
+  return res1(r == Code.Ok && reset != 0 ? Code.NotSupported : r, 0);
+}
 export function sockets_pause(h: u32): usize { return res1(port.pause(h), 0); }
 export function sockets_resume(h: u32): usize { return res1(port.resume(h), 0); }
 
@@ -211,8 +218,11 @@ export function sockets_setTimeout(h: u32, ms: u32): usize {
   return res1(port.setTimeout(h, <f64>ms, now()), 0);
 }
 
+/** wasi:sockets 0.2 has no TCP_NODELAY: on = true is not-supported (Nagle stays on). */
 export function sockets_setNoDelay(h: u32, on: i32): usize {
-  return res1(port.setOption(h, 1, on != 0 ? 1 : 0), 0);
+  if (on == 0) return res1(port.setOption(h, 1, 0), 0);
+  const st = port.state(h);
+  return res1(st < 0 ? -st : Code.NotSupported, 0);
 }
 
 export function sockets_setKeepAlive(h: u32, on: i32, delayMs: u32): usize {
