@@ -230,7 +230,7 @@ export class Ctx {
   watch(
     actor: string,
     s: nodeNet.Socket,
-    opts: { events?: readonly string[]; snap?: boolean | readonly string[] } = {},
+    opts: { events?: readonly string[]; snap?: boolean | readonly string[]; ticks?: boolean } = {},
   ): nodeNet.Socket {
     this.track(s);
     const events = opts.events ?? ALL_SOCKET_EVENTS;
@@ -243,6 +243,11 @@ export class Ctx {
         }
         this.log(actor, ev, ...args);
         if (props !== undefined) this.snap(actor, ev, s, props);
+        // tick markers: which events share a tick / a microtask turn
+        if (opts.ticks) {
+          queueMicrotask(() => this.log(actor, `${ev}+microtask`));
+          process.nextTick(() => this.log(actor, `${ev}+nextTick`));
+        }
       });
     }
     return s;
