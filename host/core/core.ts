@@ -396,10 +396,11 @@ export class Core implements CoreApi {
 
   // ---- I/O completions ---------------------------------------------------
 
+  /** `family` must agree with the address text (the text decides; a mismatch is InvalidArgument). */
   onResolved(h: number, address: string, family: 4 | 6, now: number): Code {
     const fam = this.#putAddress(address);
-    if (fam === 0) return Code.InvalidArgument;
-    return this.#ex.on_resolved(h, this.#scratch, family ?? fam, now);
+    if (fam === 0 || (family !== undefined && family !== fam)) return Code.InvalidArgument;
+    return this.#ex.on_resolved(h, this.#scratch, fam, now);
   }
 
   onConnected(h: number, local: CoreAddress | null, now: number): Code {

@@ -94,6 +94,13 @@ describe("Resolving", () => {
     expect(rig.core.peerAddress(h)).toEqual({ address: "93.184.216.34", port: 80, family: 4 });
   });
 
+  test("a family that disagrees with the address text is refused", () => {
+    const h = rig.resolving("example.com", 80);
+    expect(rig.core.onResolved(h, "10.0.0.1", 6, rig.now)).toBe(Code.InvalidArgument);
+    expect(rig.core.onResolved(h, "::1", 4, rig.now)).toBe(Code.InvalidArgument);
+    expect(rig.core.state(h)).toBe(SocketState.Resolving);
+  });
+
   test("IPv6 answers keep their family and text", () => {
     const h = rig.resolving("example.com", 8080);
     expect(rig.core.onResolved(h, "2001:db8::1", 6, rig.now)).toBe(Code.Ok);

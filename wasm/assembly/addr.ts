@@ -1,5 +1,12 @@
 // Addresses held by the core: 16 bytes in network order (IPv4 as ::ffff:a.b.c.d),
 // kept as two u64 words so that CIDR checks are two masked compares.
+//
+// In memory (scratch for inputs, out_ptr() for peer_address/local_address):
+//
+//    0                 8                 16     18   19
+//    ┌─────────────────┬─────────────────┬──────┬────┐
+//    │ address hi (BE) │ address lo (BE) │ port │fam │   port u16 LE, family u8 (4/6)
+//    └─────────────────┴─────────────────┴──────┴────┘
 
 export class Addr {
   hi: u64 = 0;
