@@ -191,7 +191,14 @@ function doListen(c: Conn, backlog: i32): void {
   if (r >= 0) r = w.tcpStartListen(c.sock);
   if (r >= 0) r = finishBlocking(c, 1);
   if (r >= 0) r = w.tcpLocalAddress(c.sock, SA);
-  if (r < 0) { fail(c, codeOf(r)); return; }
+  if (r < 0) {
+    // A failed listen leaves the server Idle in the core (listen may be retried, or
+    // the server closed without any IoClose): release the wasi socket now.
+    release(c);
+    conns.delete(c.h); // a retried listen makes a new record
+    fail(c, codeOf(r));
+    return;
+  }
   c.phase = Phase.Listening;
   port.onListening(c.h, SA);
 }
@@ -406,6 +413,12 @@ function collect(): i32 {
   ensureWait(vals.length * 2); // at most an input and an output per connection
   for (let i = 0, k = vals.length; i < k; i++) {
     const c = unchecked(vals[i]);
+    if (c.phase == Phase.Idle && port.state(c.h) < 0) {
+      // the core freed this handle without an IoClose (closed before any I/O)
+      release(c);
+      conns.delete(c.h);
+      continue;
+    }
     if (c.phase == Phase.Resolving && c.pRes) n = add(n, c.pRes, c.h, W_RES);
     if ((c.phase == Phase.Connecting || c.phase == Phase.Listening) && c.pSock) n = add(n, c.pSock, c.h, W_SOCK);
     if (c.phase == Phase.Open) {
