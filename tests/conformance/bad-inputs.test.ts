@@ -134,6 +134,12 @@ const rows: Row[] = [
   ["connect({ path: '' })", C({ path: "" })],
   ["connect({ autoSelectFamilyAttemptTimeout: 'x' })", C({ port: CLOSED, host: "localhost", autoSelectFamily: true, autoSelectFamilyAttemptTimeout: "x" as never })],
   ["connect({ keepAliveInitialDelay: 'x' })", C({ port: CLOSED, host: H, keepAlive: true, keepAliveInitialDelay: "x" as never })],
+  ["connect({ localAddress: '::1' }) to an IPv4 host: bind EINVAL", C({ port: CLOSED, host: H, localAddress: "::1" })],
+  ["connect({ localAddress: '127.0.0.2', localPort: taken })", async (net, ctx) => {
+    const holder = ctx.trackServer(net.createServer());
+    const port = await ctx.listen(holder, "taken");
+    await probe(ctx, () => ctx.track(net.connect({ port: CLOSED, host: H, localAddress: H, localPort: port })));
+  }],
   ["connect(port, host, 'not a function')", C(CLOSED, H, "x" as never)],
   ["connect(port, 1)", C(CLOSED, 1 as never)],
   ["connect(port) ECONNREFUSED", C(CLOSED, H)],

@@ -53,7 +53,49 @@ const IP_INPUTS: unknown[] = [
   ["127.0.0.1"],
 ];
 
+const SOCKET_MEMBERS = [
+  "address", "connect", "destroy", "destroySoon", "end", "pause", "ref", "resetAndDestroy", "resume",
+  "setEncoding", "setKeepAlive", "setNoDelay", "setTimeout", "unref", "write", "cork", "uncork", "pipe",
+  "read", "unshift", "isPaused", "on", "once", "emit", "bufferSize", "bytesRead", "bytesWritten", "connecting",
+  "destroyed", "localAddress", "localPort", "localFamily", "pending", "remoteAddress", "remoteFamily",
+  "remotePort", "timeout", "readyState", "autoSelectFamilyAttemptedAddresses", "allowHalfOpen",
+  "readable", "writable", "readableHighWaterMark", "writableHighWaterMark", "readableFlowing",
+  "readableEncoding", "writableLength", "writableNeedDrain", "writableEnded", "writableFinished",
+  "writableCorked", "readableEnded", "readableLength", "closed", "errored",
+];
+const SERVER_MEMBERS = ["address", "close", "getConnections", "listen", "ref", "unref", "listening", "maxConnections", "on", "once", "emit"];
+
 describe("module", () => {
+  diff("Socket and Server instances have every documented member, with the same kind", async (net, ctx) => {
+    const s = new net.Socket();
+    for (const m of SOCKET_MEMBERS) ctx.value("socket", m, () => typeof (s as unknown as Record<string, unknown>)[m]);
+    ctx.value("socket", "Symbol.asyncDispose", () => typeof (s as unknown as Record<symbol, unknown>)[Symbol.asyncDispose]);
+    ctx.value("socket", "instanceof Stream", () => s instanceof net.Stream);
+    const srv = new net.Server();
+    for (const m of SERVER_MEMBERS) ctx.value("server", m, () => typeof (srv as unknown as Record<string, unknown>)[m]);
+    ctx.value("server", "Symbol.asyncDispose", () => typeof (srv as unknown as Record<symbol, unknown>)[Symbol.asyncDispose]);
+    ctx.value("socket", "values", () => ({
+      readableHighWaterMark: s.readableHighWaterMark,
+      writableHighWaterMark: s.writableHighWaterMark,
+      allowHalfOpen: s.allowHalfOpen,
+      timeout: s.timeout,
+      readyState: s.readyState,
+      autoSelectFamilyAttemptedAddresses: s.autoSelectFamilyAttemptedAddresses,
+      closed: s.closed,
+      errored: s.errored,
+    }));
+    ctx.value("socket", "highWaterMark option", () => {
+      const x = new net.Socket({ highWaterMark: 1024 } as never);
+      return [x.readableHighWaterMark, x.writableHighWaterMark];
+    });
+    ctx.value("socket", "readable/writable false options", () => {
+      const x = new net.Socket({ readable: false, writable: false });
+      return [x.readable, x.writable, x.readyState];
+    });
+    s.destroy();
+  });
+
+
   diff(
     "exports every documented name with the same kind",
     async (net, ctx) => {

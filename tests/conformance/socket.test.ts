@@ -25,7 +25,7 @@ async function closeServer(srv: Server): Promise<void> {
   await new Promise<void>((r) => srv.close(() => r()));
 }
 
-const CONNECT_PROPS = ["readyState", "pending", "connecting", "localAddress", "localFamily", "remoteAddress", "remotePort", "remoteFamily", "timeout"];
+const CONNECT_PROPS = ["readyState", "pending", "connecting", "localAddress", "localFamily", "remoteAddress", "remotePort", "remoteFamily", "timeout", "autoSelectFamilyAttemptedAddresses"];
 
 type ConnectCase = [string, (net: Net, port: number, cb: () => void) => Socket, string?];
 const connectCases: ConnectCase[] = [
@@ -49,6 +49,9 @@ const connectCases: ConnectCase[] = [
   ["connect({ autoSelectFamily: false })", (net, port) => net.connect({ port, host: "localhost", autoSelectFamily: false })],
   ["connect({ autoSelectFamily: true, attempt timeout })", (net, port) => net.connect({ port, host: "localhost", autoSelectFamily: true, autoSelectFamilyAttemptTimeout: 100 })],
   ["connect({ timeout: 5000 })", (net, port) => net.connect({ port, host: "127.0.0.1", timeout: 5000 })],
+  ["connect({ host: '' })", (net, port) => net.connect({ port, host: "" })],
+  ["connect(port, undefined, cb)", (net, port, cb) => net.connect(port, undefined as never, cb)],
+  ["connect({ port, host: 'LOCALHOST' })", (net, port) => net.connect({ port, host: "LOCALHOST" })],
   ["connect({ host: '::1' }) to a dual-stack server", (net, port) => net.connect({ port, host: "::1" }), "::"],
   ["connect({ host: '::ffff:127.0.0.1' })", (net, port) => net.connect({ port, host: "::ffff:127.0.0.1" }), "::"],
 ];
