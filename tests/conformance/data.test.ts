@@ -28,6 +28,7 @@ async function closeServer(srv: Server): Promise<void> {
   await new Promise<void>((r) => srv.close(() => r()));
 }
 
+const H = "127.0.0.1";
 const COUNTERS = ["bytesRead", "bytesWritten", "bufferSize", "writableLength"];
 
 describe("writing", () => {
@@ -346,6 +347,84 @@ describe("stream features", () => {
     await once(client, "close");
     ctx.snap("client", "closed", client, ["bytesRead", "bytesWritten"]);
     ctx.snap("server", "closed", server, ["bytesRead", "bytesWritten"]);
+    await closeServer(srv);
+  });
+});
+
+describe("pending writes and volume", () => {
+  diff("destroy() with writes still queued: their callbacks get the error", async (net, ctx) => {
+    const { srv, client, server } = await pair(net, ctx, { pauseOnConnect: true });
+    ctx.watch("client", client, { events: ["drain", "finish", "error", "close"] });
+    const big = Buffer.alloc(1 << 20, 9);
+    for (let i = 0; i < 16; i++) client.write(big, (e) => ctx.log("client", `write cb ${i}`, e ?? null));
+    ctx.log("client", "bufferSize > 0", client.bufferSize > 0);
+    client.destroy();
+    await once(client, "close");
+    await delay(10);
+    server.destroy();
+    await closeServer(srv);
+  });
+
+  diff("destroy(err) with writes queued", async (net, ctx) => {
+    const { srv, client, server } = await pair(net, ctx, { pauseOnConnect: true });
+    ctx.watch("client", client, { events: ["finish", "error", "close"] });
+    const big = Buffer.alloc(1 << 20, 9);
+    for (let i = 0; i < 8; i++) client.write(big, (e) => ctx.log("client", `write cb ${i}`, e ?? null));
+    client.end(() => ctx.log("client", "end cb"));
+    client.destroy(new Error("stop"));
+    await once(client, "close");
+    await delay(10);
+    server.destroy();
+    await closeServer(srv);
+  });
+
+  diff("one 32 MiB write: false, one 'drain', all bytes arrive", async (net, ctx) => {
+    const { srv, client, server } = await pair(net, ctx);
+    ctx.watch("client", client, { events: ["drain", "finish", "close"] });
+    ctx.watch("server", server, { events: ["data", "end"] });
+    const big = Buffer.alloc(32 << 20);
+    for (let i = 0; i < big.length; i += 4096) big[i] = (i >> 12) & 0xff;
+    ctx.value("client", "write", () => client.write(big, () => ctx.log("client", "write cb")));
+    ctx.log("client", "bufferSize right after", client.bufferSize);
+    client.end();
+    await once(server, "end");
+    server.end();
+    await once(client, "close");
+    await closeServer(srv);
+  });
+
+  diff("200 concurrent clients, 1 KiB echoed each", async (net, ctx) => {
+    const srv = net.createServer((c) => {
+      ctx.track(c);
+      c.pipe(c);
+    });
+    const port = await ctx.listen(srv);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => {
+        const c = ctx.track(net.connect(port, H));
+        const payload = Buffer.alloc(1024, i & 0xff);
+        const parts: Buffer[] = [];
+        c.on("data", (d) => parts.push(d));
+        c.end(payload);
+        return once(c, "close", 15000).then(() => Buffer.concat(parts).equals(payload));
+      }),
+    );
+    ctx.log("clients", "all echoed", results.every(Boolean), results.length);
+    await new Promise<void>((r) => srv.getConnections((e, n) => (ctx.log("server", "getConnections", e, n), r())));
+    await closeServer(srv);
+  }, undefined, 20_000);
+
+  diff("maxConnections over IPC", async (net, ctx) => {
+    const path = ctx.tmpPath("max.sock");
+    const srv = ctx.watchServer("server", net.createServer((c) => ctx.track(c).write("hi")));
+    srv.maxConnections = 1;
+    srv.listen(path);
+    await once(srv, "listening");
+    const a = ctx.watch("a", net.connect(path));
+    await once(a, "data");
+    const b = ctx.watch("b", net.connect(path), { events: ["connect", "data", "end", "close"] });
+    await once(b, "close");
+    a.destroy();
     await closeServer(srv);
   });
 });
