@@ -4,11 +4,13 @@ import net from "node:net";
 
 const CRLF = "\r\n";
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function encode(args) {
   let out = `*${args.length}${CRLF}`;
   for (const a of args) {
     const s = String(a);
-    out += `$${Buffer.byteLength(s)}${CRLF}${s}${CRLF}`;
+    out += `$${ASCII.test(s) ? s.length : Buffer.byteLength(s)}${CRLF}${s}${CRLF}`;
   }
   return out;
 }
@@ -23,8 +25,8 @@ export class ReplyError extends Error {
 /** Parses replies out of a growing buffer; returns [reply, nextOffset] or null when incomplete. */
 export function parse(buf, at = 0) {
   if (at >= buf.length) return null;
-  const eol = buf.indexOf(CRLF, at);
-  if (eol < 0) return null;
+  const eol = buf.indexOf(13, at); // CR of the CRLF; a number needle is a native search
+  if (eol < 0 || eol + 1 >= buf.length) return null;
   const type = String.fromCharCode(buf[at]);
   const line = buf.toString("utf8", at + 1, eol);
   const next = eol + 2;
@@ -62,7 +64,9 @@ export function parse(buf, at = 0) {
 export class RespClient {
   #socket;
   #buf = Buffer.alloc(0);
+  /** pending replies, oldest first: an array with a moving head (shift() is O(n)) */
   #waiting = [];
+  #head = 0;
   /** pub/sub messages: (channel, message) */
   onMessage = null;
 
@@ -118,11 +122,18 @@ export class RespClient {
   }
 
   #deliver(reply) {
-    if (Array.isArray(reply) && reply[0] === "message" && this.onMessage && this.#waiting.length === 0) {
+    if (Array.isArray(reply) && reply[0] === "message" && this.onMessage && this.#head === this.#waiting.length) {
       this.onMessage(reply[1], reply[2]);
       return;
     }
-    const w = this.#waiting.shift();
+    const w = this.#waiting[this.#head];
+    if (w !== undefined) {
+      this.#waiting[this.#head++] = undefined;
+      if (this.#head === this.#waiting.length) {
+        this.#waiting = [];
+        this.#head = 0;
+      }
+    }
     if (w === undefined) {
       if (Array.isArray(reply) && reply[0] === "message" && this.onMessage) this.onMessage(reply[1], reply[2]);
       return;
@@ -132,8 +143,9 @@ export class RespClient {
   }
 
   #failAll(err) {
-    const waiting = this.#waiting;
+    const waiting = this.#waiting.slice(this.#head);
     this.#waiting = [];
+    this.#head = 0;
     for (const w of waiting) w.reject(err);
   }
 }

@@ -2,7 +2,7 @@
  * wasock/quickjs: run scripts inside QuickJS sandboxes that get Node's `net`
  * under the embedder's policy. See docs/quickjs.md.
  */
-import { newQuickJSWASMModule, RELEASE_SYNC } from "quickjs-emscripten";
+import { DEBUG_SYNC, newQuickJSWASMModule, newVariant, RELEASE_SYNC } from "quickjs-emscripten";
 import { Core } from "../core/core.ts";
 import { NodeDriver } from "../node/driver.ts";
 import { policyFrom } from "../policy.ts";
@@ -30,7 +30,14 @@ function createDriver(o: ResolvedOptions): SandboxDriver {
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const opts = resolveOptions(options);
-  const wasm = await newQuickJSWASMModule(RELEASE_SYNC);
-  return new Sandbox(wasm, opts, createDriver(opts));
+  // Emscripten's own messages (an abort while freeing the runtime) go to the
+  // sandbox, not to the process's stderr.
+  const diagnostics: string[] = [];
+  const base = process.env.WASOCK_QUICKJS_DEBUG === "1" ? DEBUG_SYNC : RELEASE_SYNC;
+  const variant = newVariant(base, {
+    emscriptenModule: { printErr: (text: string) => void diagnostics.push(text), print: (text: string) => void diagnostics.push(text) },
+  });
+  const wasm = await newQuickJSWASMModule(variant);
+  return new Sandbox(wasm, opts, createDriver(opts), diagnostics);
 }
 export { allowFlagFor, ruleFor } from "../policy.ts";

@@ -60,6 +60,13 @@ export class Sandbox {
   #deadline = Infinity;
   #interrupted = false;
   #overMemory = false;
+  /**
+   * Set once QuickJS was interrupted or ran out of memory mid-execution: its
+   * internal state may then hold references that JS_FreeRuntime would assert on
+   * (an abort), so dispose() drops the whole wasm instance instead of freeing
+   * the runtime inside it.
+   */
+  #poisoned = false;
   readonly #memoryBytes: () => number;
   readonly #memoryCap: number;
   #timer: NodeJS.Timeout | null = null;
@@ -78,9 +85,12 @@ export class Sandbox {
   #pendingError: Error | null = null;
   #settle: ((o: Outcome) => void) | null = null;
   #final: SandboxStats | null = null;
+  readonly #diagnostics: string[];
+  #quickjsLeak: string | null = null;
 
   /** @internal use createSandbox() */
-  constructor(wasm: QuickJSWASMModule, opts: ResolvedOptions, driver: SandboxDriver) {
+  constructor(wasm: QuickJSWASMModule, opts: ResolvedOptions, driver: SandboxDriver, diagnostics: string[] = []) {
+    this.#diagnostics = diagnostics;
     this.#opts = opts;
     this.#driver = driver;
     this.#modules = new ModuleMap(opts.root);
@@ -96,10 +106,12 @@ export class Sandbox {
     rt.setInterruptHandler(() => {
       if (this.#memoryBytes() > this.#memoryCap) {
         this.#overMemory = true;
+        this.#poisoned = true;
         return true;
       }
       if (Date.now() <= this.#deadline) return false;
       this.#interrupted = true;
+      this.#poisoned = true;
       return true;
     });
     rt.setModuleLoader(
@@ -182,6 +194,22 @@ export class Sandbox {
         if (this.#pendingError === null) this.#pendingError = err === undefined ? new GuestError("Error", "undefined", "") : readGuestError(ctx, err);
         return undefined;
       });
+      const encoder = new TextEncoder();
+      const decoder = new TextDecoder();
+      fn("utf8Encode", ([text]) => ctx.newArrayBuffer(encoder.encode(a.str(text, "text")).buffer));
+      fn("utf8Length", ([text]) => ctx.newNumber(Buffer.byteLength(a.str(text, "text"), "utf8")));
+      fn("utf8Decode", ([buf, off, len]) => {
+        const offset = a.int(off, "offset", 0);
+        const length = a.int(len, "length", 0);
+        if (buf === undefined || ctx.typeof(buf) !== "object") throw new TypeError('host call: "bytes" must be an ArrayBuffer');
+        const view = ctx.getArrayBuffer(buf);
+        try {
+          if (offset + length > view.value.byteLength) throw new RangeError("host call: the range is outside the buffer");
+          return ctx.newString(decoder.decode(view.value.subarray(offset, offset + length)));
+        } finally {
+          view.dispose();
+        }
+      });
       fn("ticksPending", () => {
         this.#ticksPending = true;
         return undefined;
@@ -224,7 +252,10 @@ export class Sandbox {
   }
 
   #caught(h: QuickJSHandle): void {
-    if (this.#pendingError === null) this.#pendingError = readGuestError(this.#ctx, h);
+    if (this.#pendingError === null) {
+      this.#pendingError = readGuestError(this.#ctx, h);
+      if (/out of memory/.test(this.#pendingError.message)) this.#poisoned = true;
+    }
     h.dispose();
   }
 
@@ -541,6 +572,24 @@ export class Sandbox {
       this.#main = null;
     }
     this.#ctx.dispose();
-    this.#rt.dispose();
+    if (this.#poisoned) return;
+    try {
+      this.#rt.dispose();
+    } catch (e) {
+      // QuickJS (2025-09-13, in quickjs-emscripten 0.32) sometimes keeps objects
+      // of its own alive after long socket runs (JS_FreeRuntime asserts on
+      // gc_obj_list) although every handle of ours was freed. The assertion
+      // aborts only this sandbox's own wasm instance, which is dropped with it.
+      if (!/gc_obj_list/.test(String(e))) throw e;
+      this.#quickjsLeak = this.#diagnostics.join("\n") || String(e);
+    }
+  }
+
+  /**
+   * Why freeing the QuickJS runtime failed, if it did: QuickJS kept internal
+   * objects alive (see #teardown). null after a clean dispose().
+   */
+  get disposeFailure(): string | null {
+    return this.#quickjsLeak;
   }
 }

@@ -53,6 +53,33 @@ class Output extends EventEmitter {
   end(): void {}
 }
 
+// ---- native UTF-8 for Buffer -------------------------------------------------
+// The buffer package encodes and decodes UTF-8 in JS, which QuickJS runs about
+// 100 times slower than V8. Long strings go through the host instead; short ones
+// stay in JS, where a host call would cost more than it saves.
+const NATIVE_MIN = 64;
+const isUtf8 = (enc: unknown): boolean => enc === undefined || enc === "utf8" || enc === "utf-8" || (typeof enc === "string" && /^utf-?8$/i.test(enc));
+const jsFrom = Buffer.from as (...args: unknown[]) => Buffer;
+(Buffer as unknown as { from: unknown }).from = function from(this: unknown, value: unknown, enc?: unknown, length?: unknown): Buffer {
+  if (typeof value === "string" && value.length >= NATIVE_MIN && isUtf8(enc)) return jsFrom.call(Buffer, host.utf8Encode(value));
+  return jsFrom.call(this, value, enc, length);
+};
+const jsByteLength = Buffer.byteLength;
+Buffer.byteLength = function byteLength(value: unknown, enc?: unknown): number {
+  if (typeof value === "string" && value.length >= NATIVE_MIN && isUtf8(enc)) return host.utf8Length(value);
+  return (jsByteLength as (...args: unknown[]) => number)(value, enc);
+} as typeof Buffer.byteLength;
+const jsToString = Buffer.prototype.toString;
+Buffer.prototype.toString = function toString(this: Buffer, enc?: unknown, start?: unknown, end?: unknown): string {
+  const len = this.length;
+  const s = start === undefined ? 0 : Math.max(0, Math.min(len, Number(start) | 0));
+  const e = end === undefined ? len : Math.max(s, Math.min(len, Number(end) | 0));
+  const n = e - s;
+  // native only when the slice is a good part of its ArrayBuffer: the host copies all of it
+  if (n >= NATIVE_MIN && n * 4 >= this.buffer.byteLength && isUtf8(enc)) return host.utf8Decode(this.buffer, this.byteOffset + s, n);
+  return (jsToString as (...args: unknown[]) => string).call(this, enc, start, end);
+} as typeof Buffer.prototype.toString;
+
 const started = Date.now();
 
 class Process extends EventEmitter {
@@ -130,8 +157,7 @@ export const process = new Process();
 class TextEncoderImpl {
   readonly encoding = "utf-8";
   encode(input = ""): Uint8Array {
-    const b = Buffer.from(String(input), "utf8");
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    return new Uint8Array(host.utf8Encode(String(input)));
   }
   encodeInto(input: string, dest: Uint8Array): { read: number; written: number } {
     const b = Buffer.from(String(input), "utf8");

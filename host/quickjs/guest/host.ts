@@ -20,6 +20,10 @@ export interface RuntimeHost {
   setImmediates(pending: boolean, refed: boolean): void;
   /** nextTick was called outside a callback: drain the queue after the microtasks */
   ticksPending(): void;
+  /** UTF-8 in native code: the `buffer` package's JS codec is slow in QuickJS */
+  utf8Encode(text: string): ArrayBuffer;
+  utf8Decode(bytes: ArrayBufferLike, offset: number, length: number): string;
+  utf8Length(text: string): number;
   /** process.exit(code): the host stops the loop after the current callback */
   exit(code: number): void;
   /** an uncaught guest error (no 'uncaughtException' listener): the host stops the loop */
