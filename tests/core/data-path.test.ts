@@ -103,6 +103,23 @@ describe("reads while paused", () => {
     expect(got).toEqual(Array.from(bytesOf(50, 7)));
   });
 
+  test("large paused reads grow core memory; the views are rebuilt and bytes stay exact", () => {
+    const h = rig.open();
+    rig.core.setHighWaterMark(h, 1 << 22); // cap 16 MiB
+    rig.core.pause(h);
+    const before = rig.core.memoryBytes();
+    const chunks = [bytesOf(1 << 20, 1), bytesOf(1 << 20, 2), bytesOf(1 << 20, 3)];
+    for (const c of chunks) expect(rig.core.onData(h, c, rig.now)).toBe(Code.Ok);
+    expect(rig.core.memoryBytes()).toBeGreaterThan(before);
+    rig.core.resume(h);
+    let got: Uint8Array | null = null;
+    rig.core.drain((kind, _h, a, b) => {
+      if (kind === 33) got = rig.core.bytes(a, b);
+    });
+    expect(got!.length).toBe(3 << 20);
+    chunks.forEach((c, i) => expect(got!.subarray(i << 20, (i + 1) << 20)).toEqual(c));
+  });
+
   test("the read buffer is released when emptied (no buffer kept by idle sockets)", () => {
     const h = rig.open();
     rig.core.pause(h);

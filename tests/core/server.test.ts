@@ -92,18 +92,34 @@ describe("server Listening", () => {
     expect(rig.core.connections(s)).toBe(1);
   });
 
-  test("accepted sockets inherit allowHalfOpen and pauseOnConnect", () => {
+  test("accepted sockets inherit allowHalfOpen and pauseOnConnect (no reading until resume)", () => {
     const s = rig.core.serverOpen(Kind.Tcp, true, true);
     rig.core.listenAddress(s, "127.0.0.1", 9, 0);
     rig.core.onListening(s, null);
     rig.drain();
-    const h = rig.accepted(s);
+    const h = rig.core.onAccepted(s, REMOTE, rig.now);
+    expect(rig.drain()).toEqual([
+      { ev: "Connection", h: s, a: h, b: 0 },
+      { ev: "IoReadStop", h, a: 0, b: 0 },
+    ]);
     const bytes = new Uint8Array([1, 2]);
-    expect(rig.core.onData(h, bytes, rig.now)).toBe(Code.Ok); // paused: buffered
+    expect(rig.core.onData(h, bytes, rig.now)).toBe(Code.Ok); // in flight before the stop: buffered
     rig.core.onEof(h, rig.now);
     rig.core.resume(h);
     expect(rig.names()).toEqual(["Data", "End"]);
     expect(rig.core.state(h)).toBe(SocketState.WriteOnly); // half-open kept
+  });
+
+  test("pauseOnConnect: resume with nothing buffered restarts reading", () => {
+    const s = rig.core.serverOpen(Kind.Tcp, false, true);
+    rig.core.listenAddress(s, "127.0.0.1", 9, 0);
+    rig.core.onListening(s, null);
+    rig.drain();
+    const h = rig.core.onAccepted(s, REMOTE, rig.now);
+    rig.drain();
+    rig.core.resume(h);
+    expect(rig.drain()).toEqual([{ ev: "IoReadStart", h, a: 0, b: 0 }]);
+    expect(rig.core.onData(h, new Uint8Array([9]), rig.now)).toBe(Code.Deliver);
   });
 
   test("the accept queue is bounded by backlog until Connection records are drained", () => {

@@ -99,6 +99,11 @@ export function onAccepted(v: Server, remote: Addr | null, now: f64): i32 {
   v.pending++;
   touch(s, now);
   evPush(Ev.Connection, v.handle, <i32>s.handle, 0);
+  if (s.paused) {
+    // pauseOnConnect: as Node, do not read from the handle until resume()
+    s.readStopped = true;
+    evPush(Ev.IoReadStop, s.handle, 0, 0);
+  }
   return <i32>s.handle;
 }
 
