@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadCore, DIST } from "./harness.ts";
+import { loadCore, DIST, WA } from "./harness.ts";
 
 const jcoBin = join(DIST, "..", "..", "node_modules", "@bytecodealliance", "jco", "dist", "jco.js");
 
@@ -55,8 +55,8 @@ describe("the core component", () => {
 
   it("its core module validates and exports canonical-ABI names only", () => {
     const bytes = readFileSync(join(DIST, "wasock-core.module.wasm"));
-    expect(WebAssembly.validate(bytes)).toBe(true);
-    const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e: { name: string }) => e.name);
+    expect(WA.validate(bytes)).toBe(true);
+    const names = WA.Module.exports(new WA.Module(bytes)).map((e: { name: string }) => e.name);
     expect(names).toContain("cabi_realloc");
     expect(names).toContain("memory");
     expect(names).toContain("wasock:core/sockets@0.1.0#poll");

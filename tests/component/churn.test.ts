@@ -1,7 +1,7 @@
 // Many connections through one component: concurrent sockets, then a churn of
 // open/echo/close cycles, with the component's memory flat after warm-up.
 import { describe, it, expect, afterEach } from "vitest";
-import { loadCore, startPeer, pollUntil, loopback, lastCoreInstance, Ev, type Peer, type Sockets } from "./harness.ts";
+import { loadCore, startPeer, pollUntil, loopback, lastCoreInstance, Ev, type Peer, type Sockets, type WasmMemory } from "./harness.ts";
 
 let peer: Peer | null = null;
 afterEach(async () => {
@@ -36,7 +36,7 @@ describe("churn", () => {
   it("rounds of 32 concurrent sockets: no leak, memory flat after warm-up", async () => {
     peer = await startPeer("echo");
     const core = await loadCore();
-    const mem = lastCoreInstance!.exports.memory as WebAssembly.Memory;
+    const mem = lastCoreInstance!.exports.memory as WasmMemory;
     // the incremental GC settles its thresholds over the first rounds (measured:
     // 2 pages after one round, 4 from the fifth on, flat through 60)
     for (let i = 0; i < 8; i++) round(core, peer.port, 32);

@@ -8,6 +8,22 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { sockets as shimSockets, io, clocks } from "@bytecodealliance/preview2-shim";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** The WebAssembly JS API, typed locally: the project's lib (ES2022) does not declare it. */
+export interface WasmModule { readonly __wasmModule?: never }
+export interface WasmMemory { readonly buffer: ArrayBuffer }
+export interface WasmInstance { readonly exports: Record<string, any> }
+interface WasmApi {
+  Module: {
+    new (bytes: Uint8Array): WasmModule;
+    imports(m: WasmModule): Array<{ module: string; name: string; kind: string }>;
+    exports(m: WasmModule): Array<{ name: string; kind: string }>;
+  };
+  Instance: new (m: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
+  instantiate(m: WasmModule, imports: object): Promise<WasmInstance>;
+  validate(bytes: Uint8Array): boolean;
+}
+export const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 export const DIST = join(root, "dist", "component");
 const INST = join(DIST, "inst");
 
@@ -71,10 +87,10 @@ async function ensureBuilt(): Promise<void> {
 /** Counts every entry into wasi:sockets (a new network, socket or lookup). */
 export interface SocketCalls { count: number; names: string[] }
 
-const modules = new Map<string, WebAssembly.Module>();
+const modules = new Map<string, WasmModule>();
 
 /** The core module instance inside the last component loadCore made (its memory). */
-export let lastCoreInstance: WebAssembly.Instance | null = null;
+export let lastCoreInstance: WasmInstance | null = null;
 
 /** A fresh core component instance. `calls` counts the wasi:sockets calls it makes. */
 export async function loadCore(calls?: SocketCalls): Promise<Sockets> {
@@ -108,13 +124,13 @@ export async function loadCore(calls?: SocketCalls): Promise<Sockets> {
   const getCoreModule = (path: string) => {
     const hit = modules.get(path);
     if (hit) return hit;
-    const m = new WebAssembly.Module(readFileSync(join(INST, path)));
+    const m = new WA.Module(readFileSync(join(INST, path)));
     modules.set(path, m);
     return m;
   };
   lastCoreInstance = null;
-  const instantiateCore = async (m: WebAssembly.Module, imps: WebAssembly.Imports) => {
-    const i = await WebAssembly.instantiate(m, imps);
+  const instantiateCore = async (m: WasmModule, imps: object) => {
+    const i = await WA.instantiate(m, imps);
     // the AssemblyScript module is the one that exports cabi_realloc
     if (lastCoreInstance === null && "cabi_realloc" in i.exports) lastCoreInstance = i;
     return i;

@@ -5,7 +5,7 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadCore, pollUntil, codeOf, DIST } from "./harness.ts";
+import { loadCore, pollUntil, codeOf, DIST, WA, type WasmMemory } from "./harness.ts";
 
 describe("handles through the lifted interface", () => {
   it("0 and forged handles get invalid-handle on every call", async () => {
@@ -57,10 +57,10 @@ describe("pointers through the component's core module", () => {
   const CONFIG = "wasock:core/config@0.1.0#";
 
   function rawCore() {
-    const mod = new WebAssembly.Module(readFileSync(join(DIST, "inst", "wasock-core.core.wasm")));
+    const mod = new WA.Module(readFileSync(join(DIST, "inst", "wasock-core.core.wasm")));
     const wasiCalls: string[] = [];
     const imports: Record<string, Record<string, () => unknown>> = {};
-    for (const imp of WebAssembly.Module.imports(mod)) {
+    for (const imp of WA.Module.imports(mod)) {
       imports[imp.module] ??= {};
       // the clock is read for `now`; every other import must stay untouched
       if (imp.name === "now") { imports[imp.module][imp.name] = () => 1_000_000_000n; continue; }
@@ -69,9 +69,9 @@ describe("pointers through the component's core module", () => {
         throw new Error(`unexpected import call ${imp.module}#${imp.name}`);
       };
     }
-    const inst = new WebAssembly.Instance(mod, imports);
+    const inst = new WA.Instance(mod, imports);
     const ex = inst.exports as Record<string, any>;
-    const mem = ex.memory as WebAssembly.Memory;
+    const mem = ex.memory as WasmMemory;
     const call = (name: string, ...args: number[]) =>
       (ex[IFACE + name] ?? ex[CONFIG + name])(...args) as number;
     /** result<_, error-code> at `p`: "ok" or the Code number */
@@ -85,8 +85,8 @@ describe("pointers through the component's core module", () => {
   const OUT_OF_BOUNDS = 25;
 
   it("the core module imports only wasi 0.2 interfaces (no WASI preview1, no host fatal)", () => {
-    const mod = new WebAssembly.Module(readFileSync(join(DIST, "inst", "wasock-core.core.wasm")));
-    const modules = new Set(WebAssembly.Module.imports(mod).map((i: { module: string }) => i.module));
+    const mod = new WA.Module(readFileSync(join(DIST, "inst", "wasock-core.core.wasm")));
+    const modules = new Set(WA.Module.imports(mod).map((i: { module: string }) => i.module));
     for (const m of modules) expect(m).toMatch(/^wasi:(sockets|io|clocks)\/[a-z-]+@0\.2\.3$/);
   });
 
