@@ -144,6 +144,36 @@ describe("quotas and unsupported features", () => {
     pollUntil(core, () => core.liveHandles() === 0);
   });
 
+  it("a write past max-buffered-bytes-per-socket is quota-exceeded and nothing is queued", async () => {
+    peer = await startPeer("hold");
+    const core = await loadCore();
+    core.configure(16, { maxSockets: 0, maxBufferedBytesPerSocket: 1024, maxBufferedBytesTotal: 0 });
+    const h = core.socketOpen(0, false);
+    core.connectAddress(h, loopback(peer.port));
+    core.write(h, new Uint8Array(1000)); // queued while connecting
+    expect(codeOf(() => core.write(h, new Uint8Array(100)))).toBe("quota-exceeded");
+    expect(core.bufferSize(h)).toBe(1000);
+    pollUntil(core, () => core.bufferSize(h) === 0); // flushed once connected
+    core.destroy(h, false);
+    pollUntil(core, () => core.liveHandles() === 0);
+  });
+
+  it("maxConnections: the accepted connection is dropped (drop event), its socket closed", async () => {
+    const core = await loadCore();
+    const srv = core.serverOpen(0, false, false);
+    core.listenAddress(srv, loopback(0), 8);
+    pollUntil(core, has(Ev.Listening, srv));
+    core.setMaxConnections(srv, 0);
+    const c = core.socketOpen(0, false);
+    core.connectAddress(c, loopback(core.localAddress(srv).val.port));
+    const evs = pollUntil(core, (e) => has(Ev.Drop, srv)(e) && has(Ev.Close, c)(e));
+    expect(evs.some((e) => e.kind === Ev.Connection)).toBe(false);
+    expect(evs.find((e) => e.kind === Ev.Close && e.handle === c)).toBeDefined();
+    expect(core.connections(srv)).toBe(0);
+    core.serverClose(srv);
+    pollUntil(core, () => core.liveHandles() === 0);
+  });
+
   it("IPC (Unix) sockets and servers are not-supported: wasi:sockets has none", async () => {
     const core = await loadCore();
     expect(codeOf(() => core.socketOpen(1, false))).toBe("not-supported");
