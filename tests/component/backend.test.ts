@@ -126,6 +126,24 @@ describe("net over the component", () => {
     await runUntil(backend, () => closed && core.liveHandles() === 0);
   });
 
+  it("policy denials arrive as ERR_ACCESS_DENIED, before and after the lookup", async () => {
+    const core = await loadCore();
+    core.policyAddHost("connect", false, "localhost", 0, 65535);
+    core.policyAddCidr("connect", true, { tag: "ipv4", val: [127, 0, 0, 0] }, 8, 0, 65535);
+    const backend = new ComponentBackend(core as never);
+    const net = createNetModule(backend);
+    const errs: Array<Record<string, unknown>> = [];
+    const a = net.connect(4000, "127.0.0.2"); // denied address: refused at once
+    a.on("error", (e: NodeJS.ErrnoException) => errs.push({ code: e.code, syscall: e.syscall }));
+    const b = net.connect(4001, "localhost"); // allowed name, denied address
+    b.on("error", (e: NodeJS.ErrnoException) => errs.push({ code: e.code, syscall: e.syscall }));
+    await runUntil(backend, () => errs.length === 2 && core.liveHandles() === 0);
+    expect(errs).toEqual([
+      { code: "ERR_ACCESS_DENIED", syscall: "connect" },
+      { code: "ERR_ACCESS_DENIED", syscall: "connect" },
+    ]);
+  });
+
   it("converts addresses both ways", () => {
     for (const ip of ["127.0.0.1", "::1", "fe80::1:2", "2001:db8::", "::", "::ffff:10.0.0.1", "1:2:3:4:5:6:7:8"]) {
       const sa = toSocketAddress(ip, 80)!;
