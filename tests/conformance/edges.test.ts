@@ -191,6 +191,60 @@ describe("counters and strings before connect", () => {
   });
 });
 
+describe("write() return value at the highWaterMark", () => {
+  diff("writes queued before connect return false exactly at the highWaterMark", async (net, ctx) => {
+    const srv = net.createServer((c) => ctx.track(c).resume());
+    const port = await ctx.listen(srv);
+    const c = ctx.watch("client", net.connect(port, H), { events: ["drain", "close"] });
+    ctx.value("client", "writableHighWaterMark", () => c.writableHighWaterMark);
+    ctx.value("client", "write 16383", () => c.write(Buffer.alloc(16383)));
+    ctx.value("client", "write 1", () => c.write(Buffer.alloc(1)));
+    ctx.value("client", "write 1 more", () => c.write(Buffer.alloc(1)));
+    ctx.value("client", "writableNeedDrain", () => c.writableNeedDrain);
+    ctx.value("client", "write '€' (string counts chars)", () => c.write("€"));
+    await once(c, "drain");
+    c.end();
+    await once(c, "close");
+    await closeServer(srv);
+  });
+
+  diff("a socket with highWaterMark: 4", async (net, ctx) => {
+    const srv = net.createServer((c) => ctx.track(c).resume());
+    const port = await ctx.listen(srv);
+    const c = ctx.watch("client", new net.Socket({ highWaterMark: 4 } as never), { events: ["drain", "close"] });
+    c.connect(port, H);
+    ctx.value("client", "write 3", () => c.write("abc"));
+    ctx.value("client", "write 1", () => c.write("d"));
+    await once(c, "drain");
+    c.end();
+    await once(c, "close");
+    await closeServer(srv);
+  });
+
+  diff("connect() while already connecting", async (net, ctx) => {
+    const srv = net.createServer((c) => ctx.track(c).end("x"));
+    const port = await ctx.listen(srv);
+    const c = ctx.watch("client", net.connect(port, H));
+    ctx.value("client", "second connect", () => c.connect(port, H) === c);
+    await once(c, "close");
+    await closeServer(srv);
+  });
+
+  diff("connect 127.0.0.1 to an ipv6Only server on '::'", async (net, ctx) => {
+    const srv = net.createServer((c) => ctx.track(c).end("v6"));
+    ctx.trackServer(srv);
+    srv.listen({ port: 0, host: "::", ipv6Only: true });
+    await once(srv, "listening");
+    const port = (srv.address() as { port: number }).port;
+    ctx.namePort(port, "v6only");
+    const a = ctx.watch("v4", net.connect(port, H));
+    await once(a, "close");
+    const b = ctx.watch("v6", net.connect(port, "::1"));
+    await once(b, "close");
+    await closeServer(srv);
+  });
+});
+
 describe("addresses after close", () => {
   diff("remote/local properties read only after close", async (net, ctx) => {
     const { srv, client, server } = await pair(net, ctx);

@@ -174,6 +174,8 @@ export class Ctx {
   private normStr(s: string): string {
     if (this.tmp !== undefined) s = s.split(this.tmp).join("<tmp>");
     for (const [p, name] of this.ports) s = s.split(`:${p}`).join(`:${name}`);
+    // "connect EALREADY 127.0.0.1:srv - Local (127.0.0.1:46786)": the local port is ephemeral
+    s = s.replace(/ - Local \((.*):(\d+)\)$/, (_m, a: string, p: string) => ` - Local (${a}:${String(this.port(Number(p)))})`);
     return s;
   }
 

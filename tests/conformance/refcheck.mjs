@@ -77,6 +77,18 @@ switch (which) {
     c.unref();
     break;
   }
+  case "unhandled-error": {
+    // no 'error' listener: the process dies with the error
+    net.connect(1, H);
+    break;
+  }
+  case "unhandled-server-error": {
+    const a = net.createServer();
+    const port = await listen(a);
+    const b = net.createServer();
+    b.listen(port, H);
+    break;
+  }
   default:
     throw new Error(`unknown case ${which}`);
 }
