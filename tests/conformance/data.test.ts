@@ -273,6 +273,45 @@ describe("pause / resume", () => {
   });
 });
 
+describe("backpressure reaches the writer", () => {
+  diff("a paused reader holds little; the writer keeps the rest", async (net, ctx) => {
+    const { srv, client, server } = await pair(net, ctx);
+    client.pause();
+    const total = 64 << 20;
+    const chunk = Buffer.alloc(1 << 20, 1);
+    for (let i = 0; i < 64; i++) server.write(chunk);
+    await delay(300);
+    ctx.log("reader", "readableLength < 1 MiB", client.readableLength < 1 << 20);
+    ctx.log("reader", "bytesRead < 16 MiB (the rest waits in the writer)", client.bytesRead < 16 << 20);
+    ctx.log("writer", "bufferSize > 48 MiB", server.bufferSize > 48 << 20);
+    let got = 0;
+    client.on("data", (d) => (got += d.length));
+    client.resume();
+    server.end();
+    await once(client, "end", 20_000);
+    ctx.log("reader", "got everything", got === total);
+    client.end();
+    await once(client, "close");
+    await closeServer(srv);
+  });
+
+  diff("allowHalfOpen false: a large reply is flushed before the automatic FIN", async (net, ctx) => {
+    const reply = Buffer.alloc(4 << 20);
+    for (let i = 0; i < reply.length; i += 1024) reply[i] = (i >> 10) & 0xff;
+    const srv = net.createServer((c) => {
+      ctx.watch("server", c, { events: ["end", "finish", "close"] });
+      c.once("data", () => c.write(reply));
+      c.resume();
+    });
+    const port = await ctx.listen(srv);
+    const c = ctx.watch("client", net.connect(port, H), { events: ["data", "end", "close"] });
+    c.end("request");
+    await once(c, "close", 20_000);
+    await delay(10);
+    await closeServer(srv);
+  });
+});
+
 describe("stream features", () => {
   diff("pipe() into a Writable, and 'finish'", async (net, ctx) => {
     const { srv, client, server } = await pair(net, ctx);

@@ -2,8 +2,8 @@
  * Module-level functions: exported names, isIP family, BlockList,
  * SocketAddress, the autoSelectFamily defaults.
  */
-import { afterAll, beforeAll, describe, expect } from "vitest";
-import { checkLeaks, diff, leakBaseline } from "./harness.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkLeaks, diff, leakBaseline, loadWasock } from "./harness.ts";
 
 beforeAll(leakBaseline);
 afterAll(checkLeaks);
@@ -66,6 +66,15 @@ const SOCKET_MEMBERS = [
 const SERVER_MEMBERS = ["address", "close", "getConnections", "listen", "ref", "unref", "listening", "maxConnections", "on", "once", "emit"];
 
 describe("module", () => {
+  it("wasock/node: named exports are the default export's node:net names, plus createNet", async () => {
+    const mod = (await loadWasock()) as Record<string, unknown> & { default: Record<string, unknown> };
+    for (const n of DOCUMENTED) {
+      expect(typeof mod[n], n).toBe(typeof mod.default[n]);
+      expect(mod[n], n).toBe(mod.default[n]);
+    }
+    if (process.env.WASOCK_CONFORMANCE_SELF !== "1") expect(typeof mod.createNet).toBe("function");
+  });
+
   diff("Socket and Server instances have every documented member, with the same kind", async (net, ctx) => {
     const s = new net.Socket();
     for (const m of SOCKET_MEMBERS) ctx.value("socket", m, () => typeof (s as unknown as Record<string, unknown>)[m]);
