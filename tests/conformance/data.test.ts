@@ -312,6 +312,54 @@ describe("backpressure reaches the writer", () => {
   });
 });
 
+describe("counters while writes are pending", () => {
+  diff("bytesWritten counts queued bytes; bufferSize + flushed = written", async (net, ctx) => {
+    const { srv, client, server } = await pair(net, ctx, { pauseOnConnect: true });
+    const chunk = Buffer.alloc(1 << 20, 5);
+    for (let i = 0; i < 8; i++) client.write(chunk);
+    client.write("€uro");
+    await delay(50);
+    ctx.log("client", "bytesWritten", client.bytesWritten);
+    ctx.log("client", "bufferSize > 0", client.bufferSize > 0);
+    ctx.log("client", "writableLength > 0", client.writableLength > 0);
+    server.resume();
+    client.end();
+    await once(server, "end");
+    ctx.log("server", "bytesRead", server.bytesRead);
+    ctx.log("client", "bytesWritten at end", client.bytesWritten);
+    server.end();
+    await once(client, "close");
+    await closeServer(srv);
+  });
+
+  diff("bytesRead counts what was read from the kernel while paused", async (net, ctx) => {
+    const { srv, client, server } = await pair(net, ctx);
+    server.write(Buffer.alloc(1000, 1));
+    await once(client, "readable");
+    ctx.log("client", "bytesRead before consuming", client.bytesRead);
+    ctx.log("client", "readableLength", client.readableLength);
+    const d = client.read();
+    ctx.log("client", "read length", d?.length ?? null);
+    client.end();
+    server.end();
+    await once(client, "close");
+    await closeServer(srv);
+  });
+
+  diff("the idle timeout fires while paused even if data waits in the kernel", async (net, ctx) => {
+    const { srv, client, server } = await pair(net, ctx);
+    client.pause();
+    server.write(Buffer.alloc(1 << 20, 2));
+    await delay(20);
+    ctx.watch("client", client, { events: ["timeout"] });
+    client.setTimeout(60);
+    await once(client, "timeout");
+    ctx.log("client", "bytesRead < 1 MiB", client.bytesRead < 1 << 20);
+    client.destroy();
+    await closeServer(srv);
+  });
+});
+
 describe("stream features", () => {
   diff("pipe() into a Writable, and 'finish'", async (net, ctx) => {
     const { srv, client, server } = await pair(net, ctx);
