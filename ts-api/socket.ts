@@ -80,6 +80,8 @@ export function normalizeArgs(args: unknown[]): NormalizedArgs {
   return arr;
 }
 
+let clearDestroying: (s: SocketBase) => void;
+
 /** A handle handed over by a server's accept, picked up by the next constructor call. */
 let acceptHandle = 0;
 let acceptInfo: SocketInfo | null = null;
@@ -137,6 +139,8 @@ export class SocketBase extends Duplex implements HandleOwner {
   /** running totals kept here, for after a close the backend reported first */
   #read = 0;
   #written = 0;
+  /** set from destroy() until the next tick */
+  #destroying = false;
   /** connect() was called: Node has a handle from then on, so 'close' carries hadError */
   #connectStarted = false;
   #pendingData: unknown = null;
@@ -150,6 +154,9 @@ export class SocketBase extends Duplex implements HandleOwner {
   #errorGiven = false;
 
   static {
+    clearDestroying = (s) => {
+      s.#destroying = false;
+    };
     socketEvent = (s, ev, a, b, c, d) => s.#onEvent(ev, a, b, c, d);
     acceptSocket = (ctx, Ctor, h, info, opts) => {
       acceptHandle = h;
@@ -478,7 +485,14 @@ export class SocketBase extends Duplex implements HandleOwner {
           if (cb) cb();
           return;
         }
-        this.emit("close", this.#hadError);
+        if (this.#destroying) {
+          // Closed within the destroy() call's own tick: keep 'error' first, as Node's
+          // handle close callback does.
+          const hadError = this.#hadError;
+          laterTurn(() => this.emit("close", hadError));
+        } else {
+          this.emit("close", this.#hadError);
+        }
         return;
       }
       default:
@@ -592,13 +606,16 @@ export class SocketBase extends Duplex implements HandleOwner {
       this.#h = 0;
       const reset = this.#resetting;
       this.#resetting = false;
+      this.#destroying = true;
+      process.nextTick(clearDestroying, this);
       backend.destroy(h, reset);
       cb(err);
     } else {
       cb(err);
       if (this.#backendClosed || this.#connectStarted) {
+        // Node closes its handle here: 'close' comes a loop turn later, after 'error'.
         const hadError = this.#backendHadError || Boolean(err);
-        process.nextTick(() => this.emit("close", hadError));
+        laterTurn(() => this.emit("close", hadError));
       } else {
         process.nextTick(emitCloseNT, this);
       }
@@ -811,6 +828,11 @@ function socketToDnsFamily(family: unknown): unknown {
     default: return family;
   }
 }
+
+/** The next loop turn (setImmediate), where a handle's close callback would run. */
+const laterTurn: (fn: () => void) => void = typeof setImmediate === "function"
+  ? (fn) => { setImmediate(fn); }
+  : (fn) => { process.nextTick(fn); };
 
 function connectErrorNT(self: SocketBase, err: Error): void {
   self.destroy(err);

@@ -76,6 +76,8 @@ class Conn {
   /** the name connect() was given, for 'lookup' and error messages */
   host = "";
   port = 0;
+  /** the address the lookup gave, for errors after the core freed the handle */
+  resolved = "";
   /** the last node:net error, whose details the core's Error event refers to */
   lastErr: NodeJS.ErrnoException | null = null;
   /** lengths of the writes in flight, oldest first */
@@ -370,8 +372,9 @@ export class NodeDriver implements Backend {
         }
         if (c?.kind === Kind.Ipc) return { code: "ERR_ACCESS_DENIED", syscall: "connect", address: c.path };
         const info: ErrorInfo = { code: "ERR_ACCESS_DENIED", syscall: "connect", port: c?.port };
-        if (peer) info.address = peer.address;
-        if (c && c.host && c.host !== peer?.address) info.hostname = c.host;
+        const address = peer?.address ?? (c?.resolved || undefined);
+        if (address !== undefined) info.address = address;
+        if (c && c.host && c.host !== address) info.hostname = c.host;
         return info;
       }
       case Code.QuotaExceeded:
@@ -502,6 +505,7 @@ export class NodeDriver implements Backend {
         this.#settle();
         return;
       }
+      c.resolved = chosen.address;
       const code = core.onResolved(h, chosen.address, chosen.family === 6 ? 6 : 4, now());
       if (code !== Code.Ok && code !== Code.PolicyDenied) {
         core.onError(h, code, 0);

@@ -1,0 +1,217 @@
+/**
+ * NodeDriver on its own, against a node:net peer: the Backend contract
+ * (handles, events in order, write completion, half-close, close) and the
+ * core's table after each test.
+ */
+import * as net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { BEv } from "../../host/backend.ts";
+import type { ErrorInfo } from "../../host/backend.ts";
+import { NodeDriver } from "../../host/node/driver.ts";
+import { delay, once } from "./helpers.ts";
+
+type Rec = [number, BEv, ...unknown[]];
+
+function recorder(d: NodeDriver): { events: Rec[]; waitFor(h: number, ev: BEv): Promise<Rec> } {
+  const events: Rec[] = [];
+  const waiters: { h: number; ev: BEv; resolve(r: Rec): void }[] = [];
+  d.setDispatch((h, ev, a, b, c, e) => {
+    const r: Rec = [h, ev, a, b, c, e];
+    events.push(r);
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      if (waiters[i].h === h && waiters[i].ev === ev) waiters.splice(i, 1)[0].resolve(r);
+    }
+  });
+  return {
+    events,
+    waitFor(h, ev) {
+      const seen = events.find((r) => r[0] === h && r[1] === ev);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.push({ h, ev, resolve }));
+    },
+  };
+}
+
+async function echoServer(): Promise<{ srv: net.Server; port: number }> {
+  const srv = net.createServer({ allowHalfOpen: true }, (s) => {
+    s.on("data", (d) => s.write(d));
+    s.on("end", () => s.end());
+    s.on("error", () => {});
+  });
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  return { srv, port: (srv.address() as net.AddressInfo).port };
+}
+
+let drivers: NodeDriver[] = [];
+afterEach(() => {
+  for (const d of drivers) d.dispose();
+  drivers = [];
+});
+
+function driver(opts: ConstructorParameters<typeof NodeDriver>[0] = {}): NodeDriver {
+  const d = new NodeDriver(opts);
+  drivers.push(d);
+  return d;
+}
+
+describe("NodeDriver sockets", () => {
+  it("connects, writes, reads, half-closes and closes, leaving the table empty", async () => {
+    const { srv, port } = await echoServer();
+    const d = driver();
+    const rec = recorder(d);
+    const h = d.connectTcp({ host: "127.0.0.1", port, allowHalfOpen: true, resolved: true });
+    expect(typeof h).toBe("number");
+    const hh = h as number;
+    const [, , info] = await rec.waitFor(hh, BEv.Connect);
+    expect((info as { remote: { port: number } }).remote.port).toBe(port);
+    expect(d.hasRefs()).toBe(true);
+    const w = d.write(hh, Buffer.from("hello"));
+    expect(w === undefined || w === true).toBe(true);
+    const [, , data] = await rec.waitFor(hh, BEv.Data);
+    expect(Buffer.from(data as Uint8Array).toString()).toBe("hello");
+    d.end(hh);
+    await rec.waitFor(hh, BEv.Finished);
+    await rec.waitFor(hh, BEv.End);
+    expect(d.counters(hh)).toMatchObject({ bytesRead: 5, bytesWritten: 5, bufferSize: 0 });
+    d.destroy(hh, false);
+    const [, , hadError] = await rec.waitFor(hh, BEv.Close);
+    expect(hadError).toBe(false);
+    // order: Connect before Data before End before Close
+    const kinds = rec.events.filter((r) => r[0] === hh).map((r) => r[1]);
+    expect(kinds.indexOf(BEv.Connect)).toBeLessThan(kinds.indexOf(BEv.Data));
+    expect(kinds.indexOf(BEv.End)).toBeLessThan(kinds.indexOf(BEv.Close));
+    expect(d.stats().liveHandles).toBe(0);
+    expect(d.hasRefs()).toBe(false);
+    srv.close();
+  });
+
+  it("never dispatches from inside a Backend call", async () => {
+    const d = driver();
+    let inCall = false;
+    let reentered = false;
+    d.setDispatch(() => {
+      if (inCall) reentered = true;
+    });
+    inCall = true;
+    const h = d.connectTcp({ host: "127.0.0.1", port: 1, allowHalfOpen: false, resolved: true }) as number;
+    d.destroy(h, false);
+    inCall = false;
+    for (let i = 0; i < 100 && d.stats().liveHandles !== 0; i++) await delay(5);
+    expect(reentered).toBe(false);
+    expect(d.stats().liveHandles).toBe(0);
+  });
+
+  it("reports ECONNREFUSED with Node's fields, then Close(hadError)", async () => {
+    const d = driver();
+    const rec = recorder(d);
+    const h = d.connectTcp({ host: "127.0.0.1", port: 1, allowHalfOpen: false, resolved: true }) as number;
+    const [, , err] = await rec.waitFor(h, BEv.Error);
+    expect(err).toMatchObject({ code: "ECONNREFUSED", errno: -111, syscall: "connect", address: "127.0.0.1", port: 1 });
+    const [, , hadError] = await rec.waitFor(h, BEv.Close);
+    expect(hadError).toBe(true);
+    expect(d.stats().liveHandles).toBe(0);
+  });
+
+  it("resolves names host-side and reports Lookup with Node's arguments", async () => {
+    const { srv, port } = await echoServer();
+    const d = driver();
+    const rec = recorder(d);
+    const h = d.connectTcp({ host: "localhost", port, family: 4, allowHalfOpen: false }) as number;
+    const [, , err, address, family, host] = await rec.waitFor(h, BEv.Lookup);
+    expect([err, address, family, host]).toEqual([null, "127.0.0.1", 4, "localhost"]);
+    await rec.waitFor(h, BEv.Connect);
+    d.destroy(h, false);
+    await rec.waitFor(h, BEv.Close);
+    srv.close();
+  });
+
+  it("a refused name lookup is a Lookup with ENOTFOUND, then Error and Close", async () => {
+    const d = driver();
+    const rec = recorder(d);
+    const h = d.connectTcp({ host: "nosuchhost.invalid", port: 80, allowHalfOpen: false }) as number;
+    const [, , err] = await rec.waitFor(h, BEv.Lookup);
+    expect((err as ErrorInfo).code).toBe("ENOTFOUND");
+    expect((err as ErrorInfo).syscall).toBe("getaddrinfo");
+    await rec.waitFor(h, BEv.Close);
+    expect(d.stats().liveHandles).toBe(0);
+  });
+
+  it("resetAndDestroy sends an RST the peer sees as ECONNRESET", async () => {
+    let peerErr: NodeJS.ErrnoException | null = null;
+    const srv = net.createServer((s) => s.on("error", (e) => (peerErr = e)));
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const port = (srv.address() as net.AddressInfo).port;
+    const accepted = once<net.Socket>(srv, "connection");
+    const d = driver();
+    const rec = recorder(d);
+    const h = d.connectTcp({ host: "127.0.0.1", port, allowHalfOpen: false, resolved: true }) as number;
+    await rec.waitFor(h, BEv.Connect);
+    const peer = await accepted;
+    d.destroy(h, true);
+    await once(peer, "close");
+    expect(peerErr!.code).toBe("ECONNRESET");
+    await rec.waitFor(h, BEv.Close);
+    srv.close();
+  });
+});
+
+describe("NodeDriver servers", () => {
+  it("listens, accepts with SocketInfo, counts connections and closes", async () => {
+    const d = driver();
+    const rec = recorder(d);
+    const sh = d.listenTcp({ host: "127.0.0.1", port: 0, allowHalfOpen: false, pauseOnConnect: false }) as number;
+    // With a host, node:net binds after a lookup: no address yet, as in Node.
+    expect(d.serverAddress(sh)).toBe(null);
+    const [, , listening] = await rec.waitFor(sh, BEv.Listening);
+    const addr = d.serverAddress(sh) as { port: number; address: string; family: string };
+    expect(addr).toMatchObject({ address: "127.0.0.1", family: "IPv4" });
+    expect(listening).toEqual(addr);
+    const c = net.connect(addr.port, "127.0.0.1");
+    const [, , nh, info] = await rec.waitFor(sh, BEv.Connection);
+    expect((info as { remote: { address: string } }).remote.address).toBe("127.0.0.1");
+    expect(d.getConnections(sh)).toBe(1);
+    c.write("x");
+    const [, , data] = await rec.waitFor(nh as number, BEv.Data);
+    expect(Buffer.from(data as Uint8Array).toString()).toBe("x");
+    d.serverClose(sh);
+    expect(d.serverAddress(sh)).toBe(null);
+    c.destroy();
+    // The core keeps a half-open socket: its owner (ts-api) decides when it closes.
+    await rec.waitFor(nh as number, BEv.End);
+    d.destroy(nh as number, false);
+    await rec.waitFor(nh as number, BEv.Close);
+    await rec.waitFor(sh, BEv.ServerClose);
+    expect(d.stats().liveHandles).toBe(0);
+  });
+
+  it("maxConnections drops the extra connection with DropInfo", async () => {
+    const d = driver();
+    const rec = recorder(d);
+    const sh = d.listenTcp({ port: 0, allowHalfOpen: false, pauseOnConnect: false }) as number;
+    d.setMaxConnections(sh, 0);
+    const port = (d.serverAddress(sh) as { port: number }).port;
+    const c = net.connect(port, "127.0.0.1");
+    c.on("error", () => {});
+    const [, , drop] = await rec.waitFor(sh, BEv.Drop);
+    expect(drop).toMatchObject({ localAddress: "::ffff:127.0.0.1", localPort: port, remoteAddress: "::ffff:127.0.0.1" });
+    await once(c, "close");
+    d.serverClose(sh);
+    await rec.waitFor(sh, BEv.ServerClose);
+    expect(d.stats().liveHandles).toBe(0);
+  });
+
+  it("EADDRINUSE is an Error with Node's listen fields", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const d = driver();
+    const rec = recorder(d);
+    const sh = d.listenTcp({ host: "127.0.0.1", port, allowHalfOpen: false, pauseOnConnect: false }) as number;
+    const [, , err] = await rec.waitFor(sh, BEv.Error);
+    expect(err).toMatchObject({ code: "EADDRINUSE", errno: -98, syscall: "listen", address: "127.0.0.1", port });
+    d.serverClose(sh);
+    await rec.waitFor(sh, BEv.ServerClose);
+    expect(d.stats().liveHandles).toBe(0);
+    blocker.close();
+  });
+});
