@@ -102,21 +102,25 @@ describe("memory", () => {
 describe("writing forever without reading", () => {
   test("respecting backpressure: writes stop at write() === false and memory stays bounded", async () => {
     const peer = await hostServer((s) => s.pause());
-    const sandbox = await createSandbox({ ...LOOPBACK, stdout: () => {}, stderr: () => {}, memoryLimit: 64 * 1024 * 1024 });
     let out = "";
+    const sandbox = await createSandbox({ ...LOOPBACK, stdout: (t) => (out += t), stderr: (t) => (out += t), memoryLimit: 64 * 1024 * 1024 });
     const done = sandbox.run({ source: `
       import net from "net";
       const c = net.connect(${peer.port}, "127.0.0.1");
-      let writes = 0;
-      function pump() { while (c.write(Buffer.alloc(65536, 1))) writes++; writes++; globalThis.writes = writes; }
+      let stall = null;
+      function pump() {
+        clearTimeout(stall);
+        while (c.write(Buffer.alloc(65536, 1)));
+        // no 'drain' for 300 ms: the peer's kernel buffers are full
+        stall = setTimeout(() => console.log("stalled"), 300);
+      }
       c.on("connect", pump);
       c.on("drain", pump);
-      c.on("error", (e) => console.error(e.code));
     ` });
-    void out;
-    await new Promise((r) => setTimeout(r, 1500));
+    for (let i = 0; i < 1000 && !out.includes("stalled"); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(out).toContain("stalled");
     const s1 = sandbox.stats();
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 300));
     const s2 = sandbox.stats();
     // the kernel buffers take a few MiB; after that nothing grows
     expect(s2.bytesWritten).toBe(s1.bytesWritten);

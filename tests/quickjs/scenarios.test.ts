@@ -19,7 +19,7 @@ async function onNode(name: string, args: string[]): Promise<string> {
 }
 
 async function inSandbox(name: string, args: string[]): Promise<string> {
-  const r = await expectOk(join(dir, name), { ...LOOPBACK, allowNet: [...(LOOPBACK.allowNet as string[]), `unix:${tmp}/`], root: dir, args });
+  const r = await expectOk(join(dir, name), { ...LOOPBACK, cpuBudgetMs: 15_000, allowNet: [...(LOOPBACK.allowNet as string[]), `unix:${tmp}/`], root: dir, args });
   return r.stdout;
 }
 
