@@ -154,8 +154,12 @@ async function runOnce(impl, w, params) {
     serverDied.catch(() => {});
     if (w.name === "fanout") {
       if (marks.length !== 2) throw new Error("fanout: server did not report two RSS samples");
+      const per = (k) => Math.round((marks[1][k] - marks[0][k]) / params.more);
       result.value = (marks[1].rss - marks[0].rss) / params.more;
-      result.rss = marks.map((m) => m.rss);
+      // where the RSS goes: JS heap and off-heap (external includes wasm memories and buffers)
+      result.heapPerConn = per("heapUsed");
+      result.externalPerConn = per("external");
+      result.samples = marks;
     }
     return result;
   } finally {
@@ -213,6 +217,7 @@ async function main() {
           slot.details.push(res);
           process.stdout.write(
             `  ${w.name.padEnd(9)} round ${r + 1}/${runs} ${LABEL[impl].padEnd(13)} ${fmt(res.value, w.unit)} ${w.unit}` +
+              (res.heapPerConn !== undefined ? ` (JS heap ${res.heapPerConn}, external ${res.externalPerConn})` : "") +
               `  (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`,
           );
         } catch (err) {

@@ -2,7 +2,7 @@
 //   node --expose-gc bench/server.mjs <impl> <workload>
 // Listens on 127.0.0.1, port 0, and talks to the parent over IPC:
 //   -> { type: "listening", port }
-//   <- { type: "mark", expect }   (fanout) -> { type: "mark", rss, connections }
+//   <- { type: "mark", expect }   (fanout) -> { type: "mark", rss, heapUsed, external, arrayBuffers, connections }
 //   <- { type: "close" }          closes everything and exits
 import { loadNet } from "./impls.mjs";
 
@@ -64,17 +64,18 @@ server.listen(0, "127.0.0.1", () => {
   process.send({ type: "listening", port: server.address().port });
 });
 
-function sampleRss() {
+function sampleMemory() {
   globalThis.gc?.();
   globalThis.gc?.();
-  return process.memoryUsage().rss;
+  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  return { rss, heapUsed, external, arrayBuffers };
 }
 
 process.on("message", (msg) => {
   if (msg.type === "mark") {
     const reply = () => {
       waiting = null;
-      process.send({ type: "mark", rss: sampleRss(), connections });
+      process.send({ type: "mark", ...sampleMemory(), connections });
     };
     if (connections >= msg.expect) reply();
     else waiting = { expect: msg.expect, done: reply };
