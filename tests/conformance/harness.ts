@@ -188,10 +188,14 @@ export class Ctx {
       ctor: x.constructor?.name,
       code: x.code,
       message: this.normStr(x.message),
+      // own enumerable properties (system errors: errno, code, syscall, address, port)
+      keys: Object.keys(x).sort().join(","),
+      toString: this.normStr(String(x)),
+      stack0: this.normStr(String(x.stack ?? "").split("\n")[0]),
     };
     if (x.errno !== undefined) out.errno = x.errno;
     if (x.syscall !== undefined) out.syscall = x.syscall;
-    if (x.address !== undefined) out.address = this.normStr(x.address);
+    if (x.address !== undefined) out.address = typeof x.address === "string" ? this.normStr(x.address) : x.address;
     if (x.port !== undefined) out.port = this.port(x.port);
     if ("cause" in x && x.cause !== undefined) {
       out.cause = x.cause instanceof Error ? { name: x.cause.name, message: x.cause.message } : String(x.cause);
