@@ -9,6 +9,9 @@ import { WORKLOADS } from "./workloads.mjs";
 
 const [impl, workload, port, paramsJson] = process.argv.slice(2);
 
+// the runner went away (interrupted): do not linger
+process.on("disconnect", () => process.exit(1));
+
 function finish(msg) {
   process.send(msg, () => process.exit(msg.type === "error" ? 1 : 0));
 }

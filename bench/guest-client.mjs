@@ -14,6 +14,9 @@ const [workload, port, paramsJson] = process.argv.slice(2);
 const MARK_OK = "@@bench-result ";
 const MARK_ERR = "@@bench-error ";
 
+// the runner went away (interrupted): do not linger
+process.on("disconnect", () => process.exit(1));
+
 function finish(msg) {
   process.send(msg, () => process.exit(msg.type === "error" ? 1 : 0));
 }
