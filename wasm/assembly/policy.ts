@@ -53,11 +53,8 @@ class RuleSet {
   deny: Rules = new Rules();
 }
 
-let sets: StaticArray<RuleSet> = [new RuleSet(), new RuleSet()];
-
-export function policyReset(): void {
-  sets = [new RuleSet(), new RuleSet()];
-}
+/** [connect, listen]; filled once by the host right after init (policy_* exports) */
+const sets: StaticArray<RuleSet> = [new RuleSet(), new RuleSet()];
 
 export function policyDefault(set: i32, allow: bool): void {
   unchecked(sets[set]).defaultAllow = allow;

@@ -46,10 +46,9 @@ export function serverOpen(kind: i32, allowHalfOpen: bool, pauseOnConnect: bool)
   return <i32>h;
 }
 
-function bindable(v: Server, backlog: i32): Code {
-  if (v.state != ServState.Idle) return Code.InvalidState;
+/** the accept-queue bound; <= 0 means Node's default */
+function setBacklog(v: Server, backlog: i32): void {
   v.backlog = backlog > 0 ? backlog : DEFAULT_BACKLOG;
-  return Code.Ok;
 }
 
 export function listenAddress(v: Server, p: usize, family: i32, port: i32, backlog: i32): Code {
@@ -58,7 +57,7 @@ export function listenAddress(v: Server, p: usize, family: i32, port: i32, backl
   const a = new Addr();
   setAddr(a, p, port, family);
   if (!policy.allowAddress(policy.SET_LISTEN, a.hi, a.lo, port, false)) return Code.PolicyDenied;
-  bindable(v, backlog);
+  setBacklog(v, backlog);
   v.local = a;
   setServerState(v, ServState.Binding);
   evPush(Ev.IoListen, v.handle, 0, 0);
@@ -69,7 +68,7 @@ export function listenPath(v: Server, p: usize, len: i32, backlog: i32): Code {
   if (v.kind != Kind.Ipc) return Code.InvalidArgument;
   if (v.state != ServState.Idle) return Code.InvalidState;
   if (!policy.allowPath(policy.SET_LISTEN, p, len)) return Code.PolicyDenied;
-  bindable(v, backlog);
+  setBacklog(v, backlog);
   setServerState(v, ServState.Binding);
   evPush(Ev.IoListen, v.handle, 0, 0);
   return Code.Ok;

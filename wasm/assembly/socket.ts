@@ -532,7 +532,3 @@ export function drop(s: Socket): void {
   setState(s, SockState.Closing);
   queueClose(s, CloseHow.Now);
 }
-
-export function sockFromHandle(h: u32): Socket | null {
-  return sock(h);
-}
