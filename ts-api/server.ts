@@ -206,7 +206,9 @@ export class ServerBase extends EventEmitter implements HandleOwner {
         return;
       }
       case BEv.Drop:
-        this.emit("drop", a as DropInfo);
+        // Node passes no argument for a pipe: it has no addresses to report.
+        if (a === undefined) this.emit("drop");
+        else this.emit("drop", a as DropInfo);
         return;
       case BEv.Error: {
         const err = errorFromInfo(a as ErrorInfo);

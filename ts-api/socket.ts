@@ -132,6 +132,8 @@ export class SocketBase extends Duplex implements HandleOwner {
   #writeCb: Cb | null = null;
   #writesOut = 0;
   #finalCb: Cb | null = null;
+  /** the in-flight write's callback, completed just before 'close' */
+  #closeWriteCb: Cb | null = null;
   /** reads are stopped at the backend because push() returned false */
   #readPaused = false;
   #bytesRead = 0;
@@ -489,15 +491,23 @@ export class SocketBase extends Duplex implements HandleOwner {
           // Closed within the destroy() call's own tick: keep 'error' first, as Node's
           // handle close callback does.
           const hadError = this.#hadError;
-          laterTurn(() => this.emit("close", hadError));
+          laterTurn(() => this.#emitClose(hadError));
         } else {
-          this.emit("close", this.#hadError);
+          this.#emitClose(this.#hadError);
         }
         return;
       }
       default:
         return;
     }
+  }
+
+  #emitClose(hadError: boolean | undefined): void {
+    const wcb = this.#closeWriteCb;
+    this.#closeWriteCb = null;
+    if (wcb !== null) wcb();
+    if (hadError === undefined) this.emit("close");
+    else this.emit("close", hadError);
   }
 
   // ---- stream implementation ----------------------------------------------
@@ -615,14 +625,17 @@ export class SocketBase extends Duplex implements HandleOwner {
       if (this.#backendClosed || this.#connectStarted) {
         // Node closes its handle here: 'close' comes a loop turn later, after 'error'.
         const hadError = this.#backendHadError || Boolean(err);
-        laterTurn(() => this.emit("close", hadError));
+        laterTurn(() => this.#emitClose(hadError));
       } else {
-        process.nextTick(emitCloseNT, this);
+        process.nextTick(() => this.#emitClose(undefined));
       }
     }
-    // A write in flight never completes now.
+    // A write in flight completes when the handle closes, as libuv's cancelled write
+    // requests do in Node: then Writable errors the buffered ones.
+    const wcb = this.#writeCb;
     this.#writeCb = null;
     this.#writesOut = 0;
+    if (wcb !== null) this.#closeWriteCb = wcb;
     const server = this._server;
     if (server) server._connectionClosed();
   }
@@ -836,10 +849,6 @@ const laterTurn: (fn: () => void) => void = typeof setImmediate === "function"
 
 function connectErrorNT(self: SocketBase, err: Error): void {
   self.destroy(err);
-}
-
-function emitCloseNT(self: SocketBase): void {
-  self.emit("close");
 }
 
 /** Node: without allowHalfOpen, writing after the peer's FIN is EPIPE. */

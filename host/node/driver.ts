@@ -327,6 +327,10 @@ export class NodeDriver implements Backend {
         const dc = this.#conns.get(a);
         if (dc) dc.dropped = true;
         const s = dc?.sock;
+        if (dc?.kind === Kind.Ipc) {
+          this.#out(h, BEv.Drop, undefined);
+          return;
+        }
         const info: DropInfo = Object.create(null);
         if (s) {
           info.localAddress = s.localAddress;
