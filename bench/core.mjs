@@ -100,10 +100,16 @@ function dataPath(len) {
   return { write, readFlowing, readPaused };
 }
 
-const results = { size, memory: idleSocketBytes(), b64: [], k64: [] };
+function createCost(capacity) {
+  Core.create({ capacity });
+  return time(100, (n) => { for (let i = 0; i < n; i++) Core.create({ capacity }); });
+}
+
+const results = { size, memory: idleSocketBytes(), b64: [], k64: [], create: [] };
 for (let r = 0; r < rounds; r++) {
   results.b64.push(dataPath(64));
   results.k64.push(dataPath(64 * 1024));
+  results.create.push({ c4096: createCost(4096), c64: createCost(64) });
 }
 const med = (rows, key) => +median(rows.map((x) => x[key])).toFixed(1);
 const table = {
@@ -112,6 +118,8 @@ const table = {
   "memory per connected idle socket (bytes)": results.memory.perConnectedSocket,
   "memory per unconnected socket (bytes)": results.memory.perUnconnectedSocket,
   "table memory per slot, by layout (bytes)": results.memory.tableBytesPerSlot,
+  "Core.create, capacity 64 (µs)": +(med(results.create, "c64") / 1000).toFixed(1),
+  "Core.create, capacity 4096 (µs)": +(med(results.create, "c4096") / 1000).toFixed(1),
   "write 64 B: write+onWritten (ns)": med(results.b64, "write"),
   "write 64 KiB: write+onWritten (ns)": med(results.k64, "write"),
   "read 64 B flowing: onData -> Deliver (ns)": med(results.b64, "readFlowing"),
