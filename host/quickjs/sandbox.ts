@@ -194,6 +194,8 @@ export class Sandbox {
         if (this.#pendingError === null) this.#pendingError = err === undefined ? new GuestError("Error", "undefined", "") : readGuestError(ctx, err);
         return undefined;
       });
+      const origin = performance.now();
+      fn("now", () => ctx.newNumber(performance.now() - origin));
       const encoder = new TextEncoder();
       const decoder = new TextDecoder();
       fn("utf8Encode", ([text]) => ctx.newArrayBuffer(encoder.encode(a.str(text, "text")).buffer));

@@ -113,6 +113,14 @@ describe("globals", () => {
     expect(r.lines).toEqual(["10 true", "héllo |€", "hi 6162", "true", "ERR_ENCODING_NOT_SUPPORTED"]);
   });
 
+  test("performance.now() is sub-millisecond and monotonic", async () => {
+    const r = await expectOk(`
+      const a = performance.now(); let b = a; while (b === a) b = performance.now();
+      console.log(typeof a, b > a, b - a < 5, Number.isInteger(a) && Number.isInteger(b) ? "integers" : "fractional");
+    `);
+    expect(r.lines).toEqual(["number true true fractional"]);
+  });
+
   test("a minimal process: argv, env, nextTick, exitCode, hrtime, uptime", async () => {
     const r = await expectOk(`
       console.log(process.argv.slice(2).join(","), JSON.stringify(process.env), typeof process.hrtime.bigint(), process.uptime() >= 0, process.platform);

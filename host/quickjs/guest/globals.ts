@@ -149,8 +149,14 @@ class Process extends EventEmitter {
 }
 
 function performanceNow(): number {
-  return Date.now() - started;
+  return host.now();
 }
+
+const performance = {
+  timeOrigin: Date.now(),
+  now: performanceNow,
+  toJSON: () => ({ timeOrigin: performance.timeOrigin }),
+};
 
 export const process = new Process();
 
@@ -239,6 +245,7 @@ define("clearImmediate", loop.clearImmediate.bind(loop));
 define("queueMicrotask", loop.queueMicrotask.bind(loop));
 define("TextEncoder", TextEncoderImpl);
 define("TextDecoder", TextDecoderImpl);
+define("performance", performance);
 define("AbortController", AbortController);
 define("AbortSignal", AbortSignal);
 if (g.global === undefined) define("global", globalThis);

@@ -20,6 +20,8 @@ export interface RuntimeHost {
   setImmediates(pending: boolean, refed: boolean): void;
   /** nextTick was called outside a callback: drain the queue after the microtasks */
   ticksPending(): void;
+  /** ms since the sandbox's time origin, sub-millisecond (performance.now()) */
+  now(): number;
   /** UTF-8 in native code: the `buffer` package's JS codec is slow in QuickJS */
   utf8Encode(text: string): ArrayBuffer;
   utf8Decode(bytes: ArrayBufferLike, offset: number, length: number): string;
