@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { Core } from "../../host/core/core.ts";
 import { Code, Kind, type Rule, type RuleSet } from "../../host/core/api.ts";
 import { allows } from "../../host/policy.ts";
+import { expectClean } from "./rig.ts";
 
 const NAMES = ["localhost", "example.com", "api.example.com", "a.b.example.com", "evil.test", "EXAMPLE.com"];
 const HOST_RULES = ["*", "localhost", "example.com", "*.example.com", "evil.test"];
@@ -43,6 +44,7 @@ function viaName(c: Core, name: string, ip: string, p: number): boolean {
   c.onClosed(h);
   c.drain(() => {});
   if (rc !== Code.Ok && rc !== Code.PolicyDenied) throw new Error(`code ${rc}`);
+  expectClean(c);
   return rc === Code.Ok;
 }
 
@@ -55,6 +57,8 @@ describe("core policy = host/policy.ts allows()", () => {
       c.destroy(h, false);
       c.drain(() => {});
       c.onClosed(h);
+      c.drain(() => {});
+      expectClean(c);
       expect(rc === Code.Ok, JSON.stringify({ set, ip, p })).toBe(allows(set, { address: ip, port: p }));
     }), { numRuns: 1500, seed: 7 });
   });
@@ -74,6 +78,8 @@ describe("core policy = host/policy.ts allows()", () => {
       c.destroy(h, false);
       c.drain(() => {});
       c.onClosed(h);
+      c.drain(() => {});
+      expectClean(c);
       expect(rc === Code.Ok, JSON.stringify({ set, path })).toBe(allows(set, { path }));
     }), { numRuns: 800, seed: 9 });
   });
