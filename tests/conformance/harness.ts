@@ -191,7 +191,6 @@ export class Ctx {
       // own enumerable properties (system errors: errno, code, syscall, address, port)
       keys: Object.keys(x).sort().join(","),
       toString: this.normStr(String(x)),
-      stack0: this.normStr(String(x.stack ?? "").split("\n")[0]),
     };
     if (x.errno !== undefined) out.errno = x.errno;
     if (x.syscall !== undefined) out.syscall = x.syscall;

@@ -3,6 +3,7 @@
  * SocketAddress, the autoSelectFamily defaults.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { checkLeaks, diff, leakBaseline, loadWasock } from "./harness.ts";
 
 beforeAll(leakBaseline);

@@ -64,6 +64,7 @@ const CASES: [string, boolean][] = [
   ["connecting-unref", true],
   ["unhandled-error", true],
   ["unhandled-server-error", true],
+  ["error-presentation", true],
 ];
 
 describe("ref/unref keep (or not) the event loop alive", () => {

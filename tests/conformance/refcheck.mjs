@@ -89,6 +89,29 @@ switch (which) {
     b.listen(port, H);
     break;
   }
+  case "error-presentation": {
+    // stack and util.inspect first lines, outside vitest (which rewrites stacks)
+    const { inspect } = await import("node:util");
+    const show = (label, e) => say(`${label} | ${String(e.stack).split("\n")[0]} | ${inspect(e).split("\n")[0]}`);
+    const tries = [
+      ["connect(-1)", () => new net.Socket().connect(-1, H)],
+      ["setTimeout('x')", () => new net.Socket().setTimeout("x")],
+      ["addSubnet(33)", () => new net.BlockList().addSubnet("1.0.0.0", 33)],
+      ["write(1)", () => new net.Socket().write(1)],
+    ];
+    for (const [label, fn] of tries) {
+      try {
+        fn();
+        say(`${label} | did not throw`);
+      } catch (e) {
+        show(label, e);
+      }
+    }
+    await new Promise((r) => net.createServer().close((e) => (show("close()", e), r())));
+    const c = net.connect(1, H);
+    await new Promise((r) => c.on("error", (e) => (show("ECONNREFUSED", e), r())));
+    process.exit(0);
+  }
   default:
     throw new Error(`unknown case ${which}`);
 }
