@@ -2,7 +2,7 @@
  * wasock/quickjs: run scripts inside QuickJS sandboxes that get Node's `net`
  * under the embedder's policy. See docs/quickjs.md.
  */
-import { DEBUG_SYNC, newQuickJSWASMModule, newVariant, RELEASE_SYNC } from "quickjs-emscripten";
+import { DEBUG_SYNC, newQuickJSWASMModule, newVariant, RELEASE_SYNC, type CustomizeVariantOptions } from "quickjs-emscripten";
 import { Core } from "../core/core.ts";
 import { NodeDriver } from "../node/driver.ts";
 import { policyFrom } from "../policy.ts";
@@ -34,9 +34,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   // sandbox, not to the process's stderr.
   const diagnostics: string[] = [];
   const base = process.env.WASOCK_QUICKJS_DEBUG === "1" ? DEBUG_SYNC : RELEASE_SYNC;
-  const variant = newVariant(base, {
-    emscriptenModule: { printErr: (text: string) => void diagnostics.push(text), print: (text: string) => void diagnostics.push(text) },
-  });
+  // print/printErr are Emscripten Module options that the loader passes on verbatim
+  const emscriptenModule = { printErr: (text: string) => void diagnostics.push(text), print: (text: string) => void diagnostics.push(text) };
+  const variant = newVariant(base, { emscriptenModule: emscriptenModule as unknown as CustomizeVariantOptions["emscriptenModule"] });
   const wasm = await newQuickJSWASMModule(variant);
   return new Sandbox(wasm, opts, createDriver(opts), diagnostics);
 }

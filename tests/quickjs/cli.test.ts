@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -33,10 +34,10 @@ function script(name: string, source: string): string {
 beforeAll(async () => {
   // the CLI runs the built package; build it when running this file alone
   if (!existsSync(join(root, "dist", "quickjs", "index.mjs"))) {
-    const { default: build } = await import("../../scripts/build-guest.mjs");
-    await build();
-    const { default: buildQuickjs } = await import("../../scripts/build-quickjs.mjs");
-    await buildQuickjs();
+    for (const part of ["guest", "quickjs"]) {
+      const mod = (await import(pathToFileURL(join(root, "scripts", `build-${part}.mjs`)).href)) as { default: () => Promise<void> };
+      await mod.default();
+    }
   }
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

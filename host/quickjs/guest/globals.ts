@@ -5,7 +5,6 @@
  */
 import { Buffer } from "node:buffer";
 import { EventEmitter } from "node:events";
-// @ts-expect-error: no types for the package's CommonJS build
 import { AbortController, AbortSignal } from "abort-controller";
 import { createConsole } from "./console.ts";
 import { HOST_KEY, type GuestConfig, type GuestHost } from "./host.ts";
