@@ -128,9 +128,10 @@ export class SocketBase extends Duplex implements HandleOwner {
   #keepAliveDelay: number;
   #pendingTimeout = 0;
   #refed = true;
-  /** the Duplex callback of the write in flight, and how many backend writes it covers */
+  /** the Duplex callback of the write in flight, how many backend writes it covers, their bytes */
   #writeCb: Cb | null = null;
   #writesOut = 0;
+  #inflight = 0;
   #finalCb: Cb | null = null;
   /** the in-flight write's callback, completed just before 'close' */
   #closeWriteCb: Cb | null = null;
@@ -432,6 +433,7 @@ export class SocketBase extends Duplex implements HandleOwner {
           const cb = this.#writeCb;
           this.#writeCb = null;
           this.#writesOut = 0;
+          this.#inflight = 0;
           cb();
         }
         return;
@@ -565,6 +567,7 @@ export class SocketBase extends Duplex implements HandleOwner {
           cb(errorFromInfo(r));
           return;
         }
+        this.#inflight += buf.length;
         n++;
       }
       if (n === 0) {
@@ -585,6 +588,7 @@ export class SocketBase extends Duplex implements HandleOwner {
         cb(errorFromInfo(r));
         return;
       }
+      this.#inflight += buf.length;
       this.#writesOut++;
     }
     if (this.#writesOut === 0) cb();
@@ -635,6 +639,7 @@ export class SocketBase extends Duplex implements HandleOwner {
     const wcb = this.#writeCb;
     this.#writeCb = null;
     this.#writesOut = 0;
+    this.#inflight = 0;
     if (wcb !== null) this.#closeWriteCb = wcb;
     const server = this._server;
     if (server) server._connectionClosed();
@@ -764,8 +769,11 @@ export class SocketBase extends Duplex implements HandleOwner {
   }
 
   get bufferSize(): number | undefined {
-    if (this.#h !== 0) return this.writableLength;
-    return undefined;
+    if (this.#h === 0) return undefined;
+    // Bytes the backend accepted and completed early (a write returned true before
+    // they reached the kernel) are still buffered: count them too.
+    const queued = this.#ctx.backend.counters(this.#h).bufferSize - this.#inflight;
+    return this.writableLength + (queued > 0 ? queued : 0);
   }
 
   get bytesRead(): number {

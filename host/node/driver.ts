@@ -65,6 +65,15 @@ type ServerOpen = (kind: Kind, allowHalfOpen: boolean, pauseOnConnect: boolean) 
 
 const now = (): number => Math.floor(performance.now());
 
+/** A write entry whose completion was already reported (the kernel took it synchronously). */
+const SYNC_DONE = -1;
+/**
+ * Bytes node:net may hold for a socket beyond the kernel before a write stops
+ * completing at once: with 64 KiB writes, a few chunks stay queued, so the
+ * kernel always has the next one when it makes room.
+ */
+const EARLY_LIMIT = 256 * 1024;
+
 /** One socket handle: its node:net socket and what the driver needs to finish its requests. */
 class Conn {
   readonly h: number;
@@ -566,7 +575,13 @@ export class NodeDriver implements Backend {
         lens.length = 0;
         c.lensHead = 0;
       }
-      if (len < 0 || c.reportedClosed) return;
+      if (len === SYNC_DONE || c.reportedClosed) return;
+      if (len < 0) {
+        // completed early for the script: only the core's accounting is left
+        core.onWritten(h, -len - 2, now());
+        this.#pump();
+        return;
+      }
       core.onWritten(h, len, now());
       this.#out(h, BEv.Written, 1);
       this.#settle();
@@ -689,12 +704,20 @@ export class NodeDriver implements Backend {
     const at = lens.length;
     lens.push(len);
     sock.write(chunk, c.onWrite);
-    if (sock.writableLength === 0) {
+    const pending = sock.writableLength;
+    if (pending === 0) {
       // The kernel took it all synchronously (node:net's own fast path): report it
       // now, as node:net calls its write callback, and let onWrite skip this entry.
-      lens[at] = -1;
+      lens[at] = SYNC_DONE;
       this.#core.onWritten(h, len, now());
       this.#pump();
+      return true;
+    }
+    if (pending <= EARLY_LIMIT) {
+      // node:net holds it, below our limit: complete it for the script now so that
+      // the next chunks are queued behind it and the kernel never waits on a
+      // callback round trip. The core still counts these bytes until they are flushed.
+      lens[at] = -len - 2;
       return true;
     }
     return undefined;
