@@ -402,8 +402,25 @@ export class Sandbox {
         this.#finish({ ok: { exitCode: 13 } });
         return;
       }
+      // As Node: 'beforeExit' may schedule more work; if it does, the loop goes on.
+      if (!this.#emitProcess("beforeExit") || this.#alive()) return;
+      if (!this.#emitProcess("exit")) return;
       this.#finish({ ok: { exitCode: this.#guestExitCode() } });
     });
+  }
+
+  /** process.emit(event, exitCode) in the guest; false when that ended the run */
+  #emitProcess(event: "beforeExit" | "exit"): boolean {
+    const ctx = this.#ctx;
+    this.#deadline = Date.now() + this.#opts.cpuBudgetMs;
+    const r = ctx.evalCode(`globalThis.process.emit(${JSON.stringify(event)}, ${this.#guestExitCode()})`, "wasock:process.js", { type: "global" });
+    if (r.error) this.#caught(r.error);
+    else r.value.dispose();
+    this.#runJobs();
+    this.#deadline = Infinity;
+    if (this.#pendingError === null && this.#exitCode === undefined && !this.#interrupted && !this.#overMemory) return true;
+    this.#afterCallback();
+    return false;
   }
 
   #guestExitCode(): number {

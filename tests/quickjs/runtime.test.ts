@@ -179,6 +179,17 @@ describe("exit and errors", () => {
     expect(r.lines).toEqual(["before", "exit 7"]);
   });
 
+  test("'beforeExit' can schedule more work; 'exit' comes last with the exit code", async () => {
+    const r = await expectOk(`
+      let rounds = 0;
+      process.on("beforeExit", (code) => { console.log("beforeExit", code, rounds); if (rounds++ < 2) setTimeout(() => console.log("more work"), 1); });
+      process.on("exit", (code) => console.log("exit", code));
+      process.exitCode = 5;
+    `);
+    expect(r.lines).toEqual(["beforeExit 5 0", "more work", "beforeExit 5 1", "more work", "beforeExit 5 2", "exit 5"]);
+    expect(r.exitCode).toBe(5);
+  });
+
   test("an uncaught error rejects run() with the guest's message, stack and code", async () => {
     const r = await runGuest(`
       function inner() { const e = new RangeError("boom"); e.code = "ERR_BOOM"; throw e; }
