@@ -40,7 +40,8 @@ type Op =
   | { t: "drain"; max: number }
   | { t: "progress"; pick: number; n: number }
   | { t: "tick"; dt: number }
-  | { t: "badPtr"; fn: string; pick: number; ptr: number; len: number };
+  | { t: "badPtr"; fn: string; pick: number; ptr: number; len: number }
+  | { t: "huge"; fn: "write" | "data_in" | "on_written"; pick: number; len: number };
 
 const CALLS = [
   "connectAddress", "connectName", "connectPath", "onResolved", "onConnected", "listen", "onListening",
@@ -64,6 +65,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant("drain" as const), max: fc.integer({ min: 0, max: 50 }) }) },
   { weight: 12, arbitrary: fc.record({ t: fc.constant("progress" as const), pick: fc.nat(), n: fc.integer({ min: 0, max: 40_000 }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("tick" as const), dt: fc.integer({ min: 0, max: 3000 }) }) },
+  { weight: 1, arbitrary: fc.record({
+    t: fc.constant("huge" as const), fn: fc.constantFrom("write" as const, "data_in" as const, "on_written" as const), pick: fc.nat(),
+    len: fc.constantFrom(2 ** 31 - 1, 2 ** 30, 2 ** 30 + 1, 2 ** 29, -(2 ** 31), 1 << 20),
+  }) },
   { weight: 2, arbitrary: fc.record({
     t: fc.constant("badPtr" as const), fn: fc.constantFrom(...RAW_PTR_FNS), pick: fc.nat(),
     ptr: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.integer({ min: 0, max: 0x7fffffff }), fc.integer({ min: -1, max: 1 }).map((d) => 0x4000_0000 + d)),
@@ -89,8 +94,18 @@ function saw(what: string): void {
 const forged = [0, 1, 0xffff, 0x10000 + CAPACITY, 0x7fff0000, 0x80010000, -1, 2 ** 31 - 1, 2 ** 32 - 1];
 
 class Harness {
-  core = Core.create({ capacity: CAPACITY, quotas: { maxBufferedBytesPerSocket: 100_000, maxBufferedBytesTotal: 250_000 } });
-  raw = this.core[RAW]() as unknown as Record<string, (...a: number[]) => number>;
+  core: Core;
+  raw: Record<string, (...a: number[]) => number>;
+
+  /** small quotas exercise quota-exceeded; the defaults exercise the i32 limits */
+  constructor(smallQuotas: boolean) {
+    this.core = Core.create({
+      capacity: CAPACITY,
+      quotas: smallQuotas ? { maxBufferedBytesPerSocket: 100_000, maxBufferedBytesTotal: 250_000 } : {},
+    });
+    this.raw = this.core[RAW]() as unknown as Record<string, (...a: number[]) => number>;
+  }
+
   live = new Map<number, MEntry>();
   issued = new Set<number>();
   stale: number[] = [];
@@ -323,6 +338,32 @@ class Harness {
         this.now += op.dt;
         c.tick(this.now);
         break;
+      case "huge": {
+        // extreme lengths straight at the raw exports: codes, never a trap or an overflow
+        const h = this.pick(op.pick);
+        const r = this.raw[op.fn](h, op.len, this.now);
+        const s = this.sock(h);
+        if (!s) {
+          eq(r, op.fn === "data_in" ? -Code.InvalidHandle : Code.InvalidHandle, `${op.fn} on an unknown handle`);
+          break;
+        }
+        if (op.fn === "write" && r === Code.Ok) s.queued += op.len;
+        if (op.fn === "on_written" && r === Code.Ok) s.queued -= op.len;
+        if (op.fn === "data_in") {
+          ok(r <= 0 || op.len <= 1 << 20, `data_in granted ${op.len} bytes, past the read cap`);
+          if (r > 0) {
+            // granted: the host copies the bytes there now
+            const bytes = new Uint8Array(op.len).fill(0xa5);
+            new Uint8Array(this.core[RAW]().memory.buffer).set(bytes, r);
+            const joined = new Uint8Array(s.rbuf.length + bytes.length);
+            joined.set(s.rbuf);
+            joined.set(bytes, s.rbuf.length);
+            s.rbuf = joined;
+          }
+          if (r === -Code.QuotaExceeded) this.clearBuffers(h);
+        }
+        break;
+      }
       case "badPtr": {
         const h = this.pick(op.pick);
         const f = this.raw[op.fn];
@@ -432,8 +473,8 @@ describe("property: random calls and completions against the model", () => {
     let total = 0;
     const runs = Math.ceil(STEPS / RUN_LEN);
     const out = fc.check(
-      fc.property(fc.array(opArb, { minLength: RUN_LEN, maxLength: RUN_LEN }), (ops) => {
-        const hs = new Harness();
+      fc.property(fc.boolean(), fc.array(opArb, { minLength: RUN_LEN, maxLength: RUN_LEN }), (small, ops) => {
+        const hs = new Harness(small);
         ops.forEach((op, i) => {
           try {
             hs.step(op);

@@ -1,7 +1,7 @@
 // Quotas: going over is an error code, never growth.
 import { describe, expect, test } from "vitest";
 import { Rig, Code, Kind, bytesOf } from "./rig.ts";
-import { Core } from "../../host/core/core.ts";
+import { Core, RAW } from "../../host/core/core.ts";
 
 describe("per-socket buffered bytes", () => {
   test("a write over the per-socket quota is refused; the queue is unchanged", () => {
@@ -45,6 +45,31 @@ describe("per-socket buffered bytes", () => {
     expect(rc).toBe(Code.QuotaExceeded);
     expect(n * chunk.length).toBeLessThanOrEqual((1 << 20) + 2 * chunk.length);
     expect(rig.drain().map((r) => r.ev)).toEqual(["IoReadStop", "Error", "IoClose"]);
+    rig.finish();
+  });
+});
+
+describe("i32 limits with the default (unlimited) quotas", () => {
+  test("a socket queues at most 2^31 - 1 bytes; no counter overflows", () => {
+    const rig = new Rig();
+    const h = rig.open();
+    expect(rig.core.write(h, 2 ** 31 - 1, rig.now)).toBe(Code.Ok);
+    expect(rig.core.write(h, 1, rig.now)).toBe(Code.QuotaExceeded);
+    expect(rig.core.bufferSize(h)).toBe(2 ** 31 - 1);
+    expect(rig.core.checkInvariants()).toBe(1);
+    rig.finish();
+  });
+
+  test("a huge paused read is refused, not allocated (read cap with a clamped highWaterMark)", () => {
+    const rig = new Rig();
+    const h = rig.open();
+    rig.core.setHighWaterMark(h, 2 ** 30); // clamped to 2^28: cap 2^30
+    rig.core.pause(h);
+    expect(rig.core.onData(h, bytesOf(1000), rig.now)).toBe(Code.Ok); // held + len would pass 2^31
+    const dataIn = (rig.core[RAW]() as unknown as { data_in(h: number, len: number, now: number): number }).data_in;
+    expect(dataIn(h, 2 ** 31 - 1, rig.now)).toBe(-Code.QuotaExceeded);
+    expect(rig.drain().map((r) => r.ev)).toEqual(["Error", "IoClose"]);
+    expect(rig.core.stats().bufferedBytes).toBe(0);
     rig.finish();
   });
 });

@@ -3,7 +3,8 @@
 /** sockets and servers alive at once */
 import { CHECKS } from "./checks";
 export let maxSockets: i32 = 0;
-/** bytes buffered per socket: queued writes + paused reads */
+/** bytes buffered per socket: queued writes + paused reads; <= i32.MAX_VALUE so that the
+ *  per-socket counters (i32) cannot overflow */
 export let maxPerSocket: i64 = 0;
 /** bytes buffered over all sockets */
 export let maxTotal: i64 = 0;
@@ -17,7 +18,7 @@ export let totalWritten: u64 = 0;
 
 export function limitsInit(sockMax: i32, perSocket: i64, total: i64): void {
   maxSockets = sockMax;
-  maxPerSocket = perSocket;
+  maxPerSocket = min(perSocket, <i64>i32.MAX_VALUE);
   maxTotal = total;
   buffered = 0;
   sockets = 0;

@@ -17,6 +17,11 @@ import * as policy from "./policy";
 /** the read buffer never exceeds max(4 * hwm, this), whatever the quotas say */
 const READ_CAP_MIN: i32 = 1 << 20;
 
+/** hwm <= 2^28 (setHighWaterMark clamps), so this is <= 2^30 */
+function readCap(s: Socket): i32 {
+  return max(s.hwm << 2, READ_CAP_MIN);
+}
+
 function legal(from: SockState, to: SockState): bool {
   switch (from) {
     case SockState.Idle: return to == SockState.Resolving || to == SockState.Connecting || to == SockState.Closed;
@@ -319,7 +324,7 @@ export function dataIn(s: Socket, len: i32, now: f64): i32 {
   touch(s, now);
   const held = s.readLen();
   if (!s.paused && held == 0 && !s.flushQueued) return 0;
-  if (held + len > max(s.hwm << 2, READ_CAP_MIN) || !fits(<i64>s.queued + held, len)) {
+  if (<i64>held + len > <i64>readCap(s) || !fits(<i64>s.queued + held, len)) {
     evPush(Ev.Error, s.handle, Code.QuotaExceeded, 0);
     destroy(s, false, true);
     return -Code.QuotaExceeded;
@@ -346,7 +351,7 @@ function readAppend(s: Socket, len: i32): usize {
     if (used + len <= s.rcap) {
       memory.copy(s.rbuf, s.rbuf + <usize>s.rstart, <usize>used);
     } else {
-      const c = max(s.rcap << 1, used + len);
+      const c = <i32>min(max(<i64>s.rcap << 1, <i64>(used + len)), <i64>readCap(s)); // used + len <= readCap
       const nb = heap.alloc(<usize>c);
       memory.copy(nb, s.rbuf + <usize>s.rstart, <usize>used);
       heap.free(s.rbuf);
