@@ -208,6 +208,21 @@ describe("write() return value at the highWaterMark", () => {
     await closeServer(srv);
   });
 
+  diff("connected: write() return values when the kernel takes the bytes at once", async (net, ctx) => {
+    const srv = net.createServer((c) => ctx.track(c).resume());
+    const port = await ctx.listen(srv);
+    const c = ctx.watch("client", net.connect(port, H), { events: ["drain", "close"] });
+    await once(c, "connect");
+    for (const n of [16383, 16384, 64 * 1024, 1 << 20]) {
+      const ok = ctx.value("client", `write ${n}`, () => c.write(Buffer.alloc(n)));
+      if (!ok) await once(c, "drain");
+      await delay(5);
+    }
+    c.end();
+    await once(c, "close");
+    await closeServer(srv);
+  });
+
   diff("a socket with highWaterMark: 4", async (net, ctx) => {
     const srv = net.createServer((c) => ctx.track(c).resume());
     const port = await ctx.listen(srv);
