@@ -246,6 +246,8 @@ export class Ctx {
           this.data(actor, args[0]);
           return;
         }
+        // connectionAttempt*(ip, port, family[, error]): the port is positional
+        if (ev.startsWith("connectionAttempt")) args = args.map((a, i) => (i === 1 ? this.port(a) : a));
         this.log(actor, ev, ...args);
         if (props !== undefined) this.snap(actor, ev, s, props);
         // tick markers: which events share a tick / a microtask turn

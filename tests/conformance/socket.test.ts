@@ -135,6 +135,38 @@ describe("lookup", () => {
     await once(c, "close");
   });
 
+  for (const [label, order] of [
+    ["::1 first (refused), then 127.0.0.1", ["::1", "127.0.0.1"]],
+    ["127.0.0.1 first", ["127.0.0.1", "::1"]],
+  ] as const) {
+    diff(`autoSelectFamily with two addresses, ${label}: attempts, events and attempted list`, async (net, ctx) => {
+      const { srv, port } = await greeter(net, ctx);
+      const lookup = (_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) => {
+        const list = order.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+        o.all ? cb(null, list) : cb(null, list[0].address, list[0].family);
+      };
+      const c = net.connect({ port, host: "dual.invalid", lookup: lookup as never, autoSelectFamily: true, autoSelectFamilyAttemptTimeout: 250 });
+      ctx.watch("client", c, {
+        events: ["lookup", "connectionAttempt", "connectionAttemptFailed", "connectionAttemptTimeout", "connect", "ready", "error", "close"],
+        snap: ["autoSelectFamilyAttemptedAddresses", "remoteAddress", "remoteFamily"],
+      });
+      c.resume();
+      await once(c, "close");
+      await closeServer(srv);
+    }, (t) => expect(names(t, "client")).toContain("connect"));
+  }
+
+  diff("autoSelectFamily: every address refused", async (net, ctx) => {
+    const lookup = (_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) =>
+      o.all ? cb(null, [{ address: "::1", family: 6 }, { address: "127.0.0.1", family: 4 }]) : cb(null, "::1", 6);
+    const c = net.connect({ port: 1, host: "dual.invalid", lookup: lookup as never, autoSelectFamily: true });
+    ctx.watch("client", c, {
+      events: ["lookup", "connectionAttempt", "connectionAttemptFailed", "connectionAttemptTimeout", "connect", "error", "close"],
+      snap: ["autoSelectFamilyAttemptedAddresses"],
+    });
+    await once(c, "close");
+  });
+
   diff("an IP host emits no 'lookup'; a name does", async (net, ctx) => {
     const { srv, port } = await greeter(net, ctx);
     const a = ctx.watch("ip", net.connect(port, "127.0.0.1"), { events: ["lookup", "connect", "close"] });
