@@ -69,10 +69,11 @@ const now = (): number => Math.floor(performance.now());
 const SYNC_DONE = -1;
 /**
  * Bytes node:net may hold for a socket beyond the kernel before a write stops
- * completing at once: with 64 KiB writes, a few chunks stay queued, so the
- * kernel always has the next one when it makes room.
+ * completing at once: with 64 KiB writes one chunk waits queued, so the kernel
+ * has the next one when it makes room, while a writer still sees backpressure
+ * (write() returning false) soon after its reader stops.
  */
-const EARLY_LIMIT = 256 * 1024;
+const EARLY_LIMIT = 64 * 1024;
 
 /** One socket handle: its node:net socket and what the driver needs to finish its requests. */
 class Conn {
@@ -170,6 +171,8 @@ export class NodeDriver implements Backend {
   /** DNS lookups and listen-host lookups in flight (they keep the loop alive) */
   #pendingOps = 0;
   #disposed = false;
+  /** some socket asked for a timeout: from then on, follow the core's deadline after each pump */
+  #timersUsed = false;
 
   constructor(opts: NodeDriverOptions = {}) {
     this.#core = opts.core ?? Core.create({ policy: opts.policy, quotas: opts.quotas, capacity: opts.capacity });
@@ -222,7 +225,7 @@ export class NodeDriver implements Backend {
       data.length = 0;
       this.#pumping = false;
     }
-    this.#arm();
+    if (this.#timersUsed) this.#arm();
     this.#scheduleFlush();
   }
 
@@ -265,6 +268,22 @@ export class NodeDriver implements Backend {
         }
       }
     }
+  }
+
+  /** Dispatches one Data event now when nothing is queued ahead of it (the hot read path). */
+  #deliver(h: number, chunk: Buffer): void {
+    if (this.#flushing || this.#q.length !== 0) {
+      this.#out(h, BEv.Data, chunk);
+      this.#flush();
+      return;
+    }
+    this.#flushing = true;
+    try {
+      this.#dispatch(h, BEv.Data, chunk);
+    } finally {
+      this.#flushing = false;
+    }
+    if (this.#q.length !== 0) this.#flush();
   }
 
   /** After a node:net callback fed the core. */
@@ -447,7 +466,10 @@ export class NodeDriver implements Backend {
     c.keepAliveDelayMs = req.keepAliveInitialDelay ?? 0;
     this.#conns.set(h, c);
     const t = now();
-    if (req.timeout) core.setTimeout(h, req.timeout, t);
+    if (req.timeout) {
+      this.#timersUsed = true;
+      core.setTimeout(h, req.timeout, t);
+    }
     const code = req.resolved || net.isIP(req.host) !== 0
       ? core.connectAddress(h, req.host, req.port, t)
       : core.connectName(h, req.host, req.port, t);
@@ -468,7 +490,10 @@ export class NodeDriver implements Backend {
     c.path = req.path;
     this.#conns.set(h, c);
     const t = now();
-    if (req.timeout) core.setTimeout(h, req.timeout, t);
+    if (req.timeout) {
+      this.#timersUsed = true;
+      core.setTimeout(h, req.timeout, t);
+    }
     const code = core.connectPath(h, req.path, t);
     if (code !== Code.Ok) {
       this.#abandon(c);
@@ -588,7 +613,11 @@ export class NodeDriver implements Backend {
     };
     sock.on("data", (chunk: Buffer) => {
       const r = core.onData(h, chunk, now());
-      if (r === Code.Deliver) this.#out(h, BEv.Data, chunk);
+      if (r === Code.Deliver) {
+        // Flowing and nothing buffered: the core queued nothing, the chunk goes as is.
+        this.#deliver(h, chunk);
+        return;
+      }
       this.#settle();
     });
     sock.on("end", () => {
@@ -764,6 +793,7 @@ export class NodeDriver implements Backend {
 
   setTimeout(h: number, ms: number): void {
     if (!this.#conns.has(h)) return;
+    if (ms > 0) this.#timersUsed = true;
     this.#core.setTimeout(h, ms, now());
     this.#pump();
   }
