@@ -26,11 +26,13 @@ export interface NetStats {
 
 export const kStats = Symbol.for("wasock.stats");
 
+export type ConnectionListener = (socket: SocketBase) => void;
+
 export interface NetModule {
   Socket: new (options?: object) => SocketBase;
   Stream: new (options?: object) => SocketBase;
-  Server: new (options?: unknown, listener?: (socket: SocketBase) => void) => ServerBase;
-  createServer(options?: unknown, listener?: (socket: SocketBase) => void): ServerBase;
+  Server: new (options?: object | ConnectionListener, listener?: ConnectionListener) => ServerBase;
+  createServer(options?: object | ConnectionListener, listener?: ConnectionListener): ServerBase;
   createConnection(...args: unknown[]): SocketBase;
   connect(...args: unknown[]): SocketBase;
   isIP: typeof isIP;
@@ -102,7 +104,7 @@ export function createNetModule(backend: Backend): NetModule {
     Socket: SocketCtor,
     Stream: SocketCtor,
     Server: ServerCtor,
-    createServer(options?: unknown, listener?: (socket: SocketBase) => void) {
+    createServer(options?: object | ConnectionListener, listener?: ConnectionListener) {
       return new Server(options, listener);
     },
     createConnection: connect,

@@ -29,6 +29,7 @@ import {
   ERR_NOT_SUPPORTED,
   ERR_SOCKET_CLOSED,
   ERR_SOCKET_CLOSED_BEFORE_CONNECTION,
+  ERR_SOCKET_CONNECTION_TIMEOUT,
   errorFromInfo,
 } from "./errors.ts";
 import { isIP } from "./ip.ts";
@@ -142,6 +143,15 @@ export class SocketBase extends Duplex implements HandleOwner {
   /** running totals kept here, for after a close the backend reported first */
   #read = 0;
   #written = 0;
+  /** a connect over several addresses in progress (autoSelectFamily with a custom lookup) */
+  #attempts: {
+    list: { address: string; family: number }[];
+    current: number;
+    errors: Error[];
+    timer: ReturnType<typeof setTimeout> | null;
+    timeout: number;
+    req: ConnectTcp;
+  } | null = null;
   /** set from destroy() until the next tick */
   #destroying = false;
   /** connect() was called: Node has a handle from then on, so 'close' carries hadError */
@@ -372,15 +382,33 @@ export class SocketBase extends Duplex implements HandleOwner {
     lookup(host, dnsopts, (err: Error | null, ip: unknown, addressType: unknown) => {
       if (all && !err) {
         const list = ip as { address: string; family: number }[];
-        let chosen: string | null = null;
+        // Node's lookupAndConnectMultiple: valid addresses, each once, families alternating.
+        const valid: { address: string; family: number }[][] = [[], []];
+        let order: Record<number, number> | null = null;
         for (const entry of list) {
           this.emit("lookup", err, entry.address, entry.family, host);
           if (!this.connecting) return;
-          if (chosen === null && isIP(entry.address) && (entry.family === 4 || entry.family === 6)) {
-            chosen = entry.address;
+          if (isIP(entry.address) && (entry.family === 4 || entry.family === 6)) {
+            order ??= entry.family === 6 ? { 6: 0, 4: 1 } : { 4: 0, 6: 1 };
+            const bucket = valid[order[entry.family]];
+            if (!bucket.some((v) => v.address === entry.address)) bucket.push(entry);
           }
         }
-        if (chosen !== null) { connectTo(chosen); return; }
+        const toAttempt: { address: string; family: number }[] = [];
+        for (let i = 0; i < Math.max(valid[0].length, valid[1].length); i++) {
+          if (i < valid[0].length) toAttempt.push(valid[0][i]);
+          if (i < valid[1].length) toAttempt.push(valid[1][i]);
+        }
+        if (toAttempt.length === 1) { connectTo(toAttempt[0].address); return; }
+        if (toAttempt.length > 1) {
+          this.autoSelectFamilyAttemptedAddresses = [];
+          this.#attempts = {
+            list: toAttempt, current: 0, errors: [], timer: null, req,
+            timeout: req.autoSelectFamilyAttemptTimeout ?? this.#ctx.autoSelectFamilyAttemptTimeout,
+          };
+          this.#nextAttempt(false);
+          return;
+        }
         const first = list[0];
         const e = first === undefined || !isIP(first.address)
           ? ERR_INVALID_IP_ADDRESS(first?.address)
@@ -401,6 +429,76 @@ export class SocketBase extends Duplex implements HandleOwner {
         connectTo(ip as string);
       }
     });
+  }
+
+  /**
+   * One attempt of a multi-address connect (Node's internalConnectMultiple):
+   * 'connectionAttempt', then the next address on 'connectionAttemptFailed' or
+   * 'connectionAttemptTimeout'; an AggregateError when every address failed.
+   */
+  #nextAttempt(canceled: boolean): void {
+    const a = this.#attempts!;
+    if (a.timer !== null) clearTimeout(a.timer);
+    a.timer = null;
+    if (canceled || a.current === a.list.length) {
+      this.#attempts = null;
+      if (a.errors.length === 0) {
+        this.destroy(ERR_SOCKET_CONNECTION_TIMEOUT());
+      } else {
+        const agg = new AggregateError(a.errors) as AggregateError & { code?: unknown };
+        agg.code = (a.errors[0] as { code?: unknown }).code;
+        this.destroy(agg);
+      }
+      return;
+    }
+    const current = a.current++;
+    const { address, family } = a.list[current];
+    const port = a.req.port;
+    this.emit("connectionAttempt", address, port, family);
+    this.autoSelectFamilyAttemptedAddresses?.push(`${address}:${port}`);
+    if (!this.connecting) return;
+    const res = this.#ctx.backend.connectTcp({ ...a.req, host: address, family: family as 4 | 6, resolved: true });
+    if (typeof res !== "number") {
+      const ex = errorFromInfo(res);
+      a.errors.push(ex);
+      this.emit("connectionAttemptFailed", address, port, family, ex);
+      if (this.connecting) this.#nextAttempt(false);
+      return;
+    }
+    this.#start(res);
+    if (current < a.list.length - 1 && typeof setTimeout === "function") {
+      a.timer = setTimeout(() => this.#attemptTimedOut(), a.timeout);
+    }
+  }
+
+  /** The attempt in progress failed (BEv.Error while connecting to several addresses). */
+  #attemptFailed(ex: Error): void {
+    const a = this.#attempts!;
+    const { address, family } = a.list[a.current - 1];
+    this.#dropAttemptHandle();
+    a.errors.push(ex);
+    this.emit("connectionAttemptFailed", address, a.req.port, family, ex);
+    if (this.connecting && this.#attempts === a) this.#nextAttempt(false);
+  }
+
+  #attemptTimedOut(): void {
+    const a = this.#attempts;
+    if (a === null || !this.connecting) return;
+    a.timer = null;
+    const { address, family } = a.list[a.current - 1];
+    this.#dropAttemptHandle();
+    a.errors.push(errorFromInfo({ code: "ETIMEDOUT", errno: -110, syscall: "connect", address, port: a.req.port }));
+    this.emit("connectionAttemptTimeout", address, a.req.port, family);
+    if (this.connecting && this.#attempts === a) this.#nextAttempt(false);
+  }
+
+  /** Forgets the current attempt's handle: its late events go nowhere. */
+  #dropAttemptHandle(): void {
+    const h = this.#h;
+    if (h === 0) return;
+    this.#h = 0;
+    this.#ctx.owners.delete(h);
+    this.#ctx.backend.destroy(h, false);
   }
 
   /** Takes the backend's answer to a connect: a handle, or an error to emit on the next tick. */
@@ -449,6 +547,10 @@ export class SocketBase extends Duplex implements HandleOwner {
       }
       case BEv.Connect: {
         if (this.destroyed) return;
+        if (this.#attempts !== null) {
+          if (this.#attempts.timer !== null) clearTimeout(this.#attempts.timer);
+          this.#attempts = null;
+        }
         this.connecting = false;
         this.#info = a as SocketInfo;
         this.emit("connect");
@@ -470,6 +572,10 @@ export class SocketBase extends Duplex implements HandleOwner {
         this.emit("timeout");
         return;
       case BEv.Error: {
+        if (this.#attempts !== null && this.connecting) {
+          this.#attemptFailed(errorFromInfo(a as ErrorInfo));
+          return;
+        }
         if (this.#errorGiven || this.destroyed) return;
         this.#errorGiven = true;
         this.destroy(errorFromInfo(a as ErrorInfo));
@@ -610,6 +716,10 @@ export class SocketBase extends Duplex implements HandleOwner {
 
   override _destroy(err: Error | null, cb: Cb): void {
     this.connecting = false;
+    if (this.#attempts !== null) {
+      if (this.#attempts.timer !== null) clearTimeout(this.#attempts.timer);
+      this.#attempts = null;
+    }
     const h = this.#h;
     if (h !== 0) {
       const backend = this.#ctx.backend;

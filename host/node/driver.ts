@@ -758,7 +758,7 @@ export class NodeDriver implements Backend {
     c.endRequested = true;
     this.#core.end(h, now());
     this.#pump();
-    if (!c.finishedSent && (c.finished || c.sockClosed || c.closeRequested)) {
+    if (!c.finishedSent && (c.finished || c.sockClosed)) {
       // The FIN already went out (or the socket is gone): complete end() anyway.
       c.finishedSent = true;
       this.#out(h, BEv.Finished);
