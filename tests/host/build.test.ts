@@ -7,13 +7,14 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import build from "../../scripts/build-node.mjs";
 
 const root = join(__dirname, "..", "..");
 const NET_NAMES = Object.keys(createRequire(import.meta.url)("node:net") as object)
   .filter((k) => !k.startsWith("_")).sort();
 
 beforeAll(async () => {
+  const script = pathToFileURL(join(root, "scripts/build-node.mjs")).href;
+  const { default: build } = (await import(/* @vite-ignore */ script)) as { default: () => Promise<void> };
   await build();
 }, 60_000);
 
