@@ -84,6 +84,56 @@ describe("tick-level order", () => {
   });
 });
 
+describe("callback timing and listener order", () => {
+  diff("getConnections / close / listen / connect callbacks relative to sync code and other listeners", async (net, ctx) => {
+    const srv = net.createServer((c) => ctx.track(c).end());
+    ctx.trackServer(srv);
+    srv.on("listening", () => ctx.log("order", "listening listener (registered first)"));
+    srv.listen(0, H, () => ctx.log("order", "listen cb"));
+    srv.on("listening", () => ctx.log("order", "listening listener (registered after listen)"));
+    ctx.log("order", "after listen() call");
+    await once(srv, "listening");
+    const port = (srv.address() as { port: number }).port;
+    ctx.namePort(port, "srv");
+    srv.getConnections((e, n) => ctx.log("order", "getConnections cb", e, n));
+    ctx.log("order", "after getConnections() call");
+    await delay(5);
+    const c = ctx.track(new net.Socket());
+    c.on("connect", () => ctx.log("order", "connect listener (registered first)"));
+    c.connect(port, H, () => ctx.log("order", "connect cb"));
+    c.on("connect", () => ctx.log("order", "connect listener (registered after connect)"));
+    ctx.log("order", "after connect() call");
+    c.resume();
+    await once(c, "close");
+    srv.close(() => ctx.log("order", "close cb"));
+    ctx.log("order", "after close() call");
+    await once(srv, "close");
+    ctx.log("order", "after close event");
+    await delay(5);
+    const idle = net.createServer();
+    idle.close((e) => ctx.log("order", "close cb on idle server", e ?? null));
+    ctx.log("order", "after idle close() call");
+    await delay(5);
+  });
+
+  diff("write callback and end callback timing relative to sync code", async (net, ctx) => {
+    const { srv, client, server } = await pair(net, ctx);
+    server.resume();
+    client.resume();
+    client.write("a", () => ctx.log("order", "write cb"));
+    ctx.log("order", "after write() call");
+    queueMicrotask(() => ctx.log("order", "microtask"));
+    process.nextTick(() => ctx.log("order", "nextTick"));
+    setImmediate(() => ctx.log("order", "immediate"));
+    await delay(10);
+    const closed = once(client, "close");
+    client.end(() => ctx.log("order", "end cb"));
+    ctx.log("order", "after end() call");
+    await closed;
+    await closeServer(srv);
+  });
+});
+
 describe("synchronous state right after a call", () => {
   diff("after connect(), end(), destroy()", async (net, ctx) => {
     const srv = net.createServer((c) => ctx.track(c).resume());
