@@ -28,11 +28,10 @@ import * as net from "node:net";
 import * as dns from "node:dns";
 import { Buffer } from "node:buffer";
 import { Code, Ev, Kind, Opt } from "../core/api.ts";
-import type { CoreAddress, CoreApi, CoreStats, Policy, Quotas } from "../core/api.ts";
+import type { CoreApi, CoreStats, Policy, Quotas } from "../core/api.ts";
 import { Core } from "../core/core.ts";
 import { BEv } from "../backend.ts";
 import type {
-  AddressInfo,
   Backend,
   ConnectIpc,
   ConnectTcp,
@@ -46,6 +45,7 @@ import type {
   SocketInfo,
 } from "../backend.ts";
 import { codeOfErrno, errorInfoOf, systemCodeOf } from "./errors.ts";
+import { Conn, Listener, coreAddr, familyName, noop, socketInfoOf } from "./handles.ts";
 
 export interface NodeDriverOptions {
   policy?: Policy;
@@ -75,81 +75,6 @@ const SYNC_DONE = -1;
  */
 const EARLY_LIMIT = 64 * 1024;
 
-/** One socket handle: its node:net socket and what the driver needs to finish its requests. */
-class Conn {
-  readonly h: number;
-  readonly kind: Kind;
-  sock: net.Socket | null = null;
-  /** TCP connect request (client sockets) */
-  tcp: ConnectTcp | null = null;
-  path = "";
-  /** the name connect() was given, for 'lookup' and error messages */
-  host = "";
-  port = 0;
-  /** the address the lookup gave, for errors after the core freed the handle */
-  resolved = "";
-  /** the last node:net error, whose details the core's Error event refers to */
-  lastErr: NodeJS.ErrnoException | null = null;
-  /** lengths of the writes in flight, oldest first */
-  lens: number[] = [];
-  lensHead = 0;
-  closeRequested = false;
-  sockClosed = false;
-  reportedClosed = false;
-  /** refused by maxConnections: the core frees it without a Close event */
-  dropped = false;
-  /** the script asked for end(); node:net's 'finish' seen; Finished dispatched */
-  endRequested = false;
-  finished = false;
-  finishedSent = false;
-  /** accepted with pauseOnConnect and not resumed yet */
-  initialPause = false;
-  refed = true;
-  keepAliveDelayMs = 0;
-  /** bound once per socket: node:net calls it per completed write, in order */
-  onWrite: () => void = noop;
-
-  constructor(h: number, kind: Kind) {
-    this.h = h;
-    this.kind = kind;
-  }
-}
-
-/** One server handle and its node:net server. */
-class Listener {
-  readonly h: number;
-  readonly kind: Kind;
-  srv: net.Server | null = null;
-  tcp: ListenTcp | null = null;
-  ipc: ListenIpc | null = null;
-  bindHost: string | undefined = undefined;
-  lastErr: NodeJS.ErrnoException | null = null;
-  closing = false;
-  refed = true;
-
-  constructor(h: number, kind: Kind) {
-    this.h = h;
-    this.kind = kind;
-  }
-}
-
-function noop(): void {}
-
-function familyName(f: number | string | undefined): "IPv4" | "IPv6" {
-  return f === 6 || f === "IPv6" ? "IPv6" : "IPv4";
-}
-
-function addrOf(address: string | undefined, port: number | undefined, family: string | number | undefined):
-  AddressInfo | undefined {
-  if (address === undefined) return undefined;
-  return { address, family: familyName(family), port: port ?? 0 };
-}
-
-function coreAddr(address: string | undefined, port: number | undefined, family: string | number | undefined):
-  CoreAddress | null {
-  if (address === undefined) return null;
-  return { address, port: port ?? 0, family: familyName(family) === "IPv6" ? 6 : 4 };
-}
 
 export class NodeDriver implements Backend {
   readonly #core: CoreApi;
@@ -1091,12 +1016,3 @@ export class NodeDriver implements Backend {
   }
 }
 
-function socketInfoOf(sock: net.Socket, path: string): SocketInfo {
-  if (path) return { path };
-  const info: SocketInfo = {};
-  const local = addrOf(sock.localAddress, sock.localPort, sock.localFamily);
-  const remote = addrOf(sock.remoteAddress, sock.remotePort, sock.remoteFamily);
-  if (local) info.local = local;
-  if (remote) info.remote = remote;
-  return info;
-}
