@@ -59,6 +59,32 @@ describe("pause and resume", () => {
     close(core, h);
   });
 
+  it("pauseOnConnect: an accepted socket reads nothing until resume", async () => {
+    const core = await loadCore();
+    const srv = core.serverOpen(0, false, true);
+    core.listenAddress(srv, loopback(0), 8);
+    pollUntil(core, has(Ev.Listening, srv));
+    const c = core.socketOpen(0, false);
+    core.connectAddress(c, loopback(core.localAddress(srv).val.port));
+    core.write(c, new TextEncoder().encode("early"));
+    let accepted = 0;
+    pollUntil(core, (seen) => {
+      for (const e of seen) if (e.kind === Ev.Connection) accepted = e.a;
+      return accepted !== 0 && core.bufferSize(c) === 0;
+    });
+    const quiet: number[] = [];
+    const until = Date.now() + 200;
+    while (Date.now() < until) for (const e of core.poll(20)) if (e.handle === accepted) quiet.push(e.kind);
+    expect(quiet).not.toContain(Ev.Data);
+    core.resume(accepted);
+    const evs = pollUntil(core, (seen) => dataOf(seen, accepted).length >= 5);
+    expect(dataOf(evs, accepted)).toBe("early");
+    core.destroy(c, false);
+    core.destroy(accepted, false);
+    core.serverClose(srv);
+    pollUntil(core, () => core.liveHandles() === 0);
+  });
+
   it("write reports the high-water mark, then drain when the queue empties", async () => {
     const { core, h } = await connected();
     const big = new Uint8Array(64 * 1024);
