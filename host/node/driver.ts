@@ -44,7 +44,7 @@ import type {
   SocketCounters,
   SocketInfo,
 } from "../backend.ts";
-import { codeOfErrno, errorInfoOf, systemCodeOf } from "./errors.ts";
+import { codeOfErrno, errorEventInfo, errorInfoOf, refusalInfo, systemCodeOf } from "./errors.ts";
 import { Conn, Listener, coreAddr, familyName, noop, socketInfoOf } from "./handles.ts";
 
 export interface NodeDriverOptions {
@@ -318,62 +318,11 @@ export class NodeDriver implements Backend {
   #errorInfo(h: number, code: Code, errno: number): ErrorInfo {
     const c = this.#conns.get(h);
     const l = c ? undefined : this.#listeners.get(h);
-    const last = c?.lastErr ?? l?.lastErr ?? null;
-    if (last && (code !== Code.PolicyDenied && code !== Code.QuotaExceeded)) return errorInfoOf(last);
-    const listen = l !== undefined;
-    const peer = this.#core.peerAddress(h);
-    switch (code) {
-      case Code.PolicyDenied: {
-        if (listen) {
-          return { code: "ERR_ACCESS_DENIED", syscall: "listen", address: l.ipc?.path ?? l.bindHost, port: l.tcp?.port };
-        }
-        if (c?.kind === Kind.Ipc) return { code: "ERR_ACCESS_DENIED", syscall: "connect", address: c.path };
-        const info: ErrorInfo = { code: "ERR_ACCESS_DENIED", syscall: "connect", port: c?.port };
-        const address = peer?.address ?? (c?.resolved || undefined);
-        if (address !== undefined) info.address = address;
-        if (c && c.host && c.host !== address) info.hostname = c.host;
-        return info;
-      }
-      case Code.QuotaExceeded:
-        return { code: "ERR_QUOTA_EXCEEDED", message: "maxBufferedBytesPerSocket or maxBufferedBytesTotal" };
-      case Code.NameUnresolvable:
-      case Code.PermanentResolverFailure:
-      case Code.TemporaryResolverFailure:
-        return { code: code === Code.TemporaryResolverFailure ? "EAI_AGAIN" : "ENOTFOUND",
-          errno: errno || undefined, syscall: "getaddrinfo", hostname: c?.host };
-      default: {
-        const sys = systemCodeOf(code, errno);
-        const info: ErrorInfo = { code: sys.code, errno: sys.errno, syscall: listen ? "listen" : "connect" };
-        if (peer) {
-          info.address = peer.address;
-          info.port = peer.port;
-        }
-        return info;
-      }
-    }
+    return errorEventInfo(code, errno, c, l, this.#core.peerAddress(h));
   }
 
-  /** An ErrorInfo for a refused script call (negative handle or failed connect/listen). */
   #refusal(code: Code, syscall: string, address?: string, port?: number, hostname?: string): ErrorInfo {
-    switch (code) {
-      case Code.PolicyDenied: {
-        const info: ErrorInfo = { code: "ERR_ACCESS_DENIED", syscall };
-        if (address !== undefined) info.address = address;
-        if (port !== undefined) info.port = port;
-        if (hostname !== undefined) info.hostname = hostname;
-        return info;
-      }
-      case Code.QuotaExceeded:
-      case Code.TableFull:
-        return { code: "ERR_QUOTA_EXCEEDED", syscall,
-          message: code === Code.TableFull ? "connection table full" : "maxSockets" };
-      case Code.InvalidArgument:
-        return { code: "ERR_INVALID_ARG_VALUE", message: `invalid address for ${syscall}: ${address}` };
-      default: {
-        const sys = systemCodeOf(code, 0);
-        return { code: sys.code, errno: sys.errno, syscall, address, port };
-      }
-    }
+    return refusalInfo(code, syscall, address, port, hostname);
   }
 
   // ---- sockets -------------------------------------------------------------------

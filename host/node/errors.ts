@@ -5,8 +5,10 @@
  * port: they are passed through unchanged. The core only learns a `Code`
  * (for its state machine) and the errno.
  */
-import { Code } from "../core/api.ts";
+import { Code, Kind } from "../core/api.ts";
+import type { CoreAddress } from "../core/api.ts";
 import type { ErrorInfo } from "../backend.ts";
+import type { Conn, Listener } from "./handles.ts";
 
 /** The core Code for a node:net error code. */
 export function codeOfErrno(code: string | undefined): Code {
@@ -70,4 +72,64 @@ export function errorInfoOf(err: NodeJS.ErrnoException & { address?: string; por
   if (info.syscall === undefined && !err.code?.startsWith("ERR_")) info.message = err.message;
   if (err.code?.startsWith("ERR_")) info.message = err.message;
   return info;
+}
+
+/** The ErrorInfo for a core Error event: the node:net error it came from, or the core's own. */
+export function errorEventInfo(code: Code, errno: number, c: Conn | undefined, l: Listener | undefined,
+  peer: CoreAddress | null): ErrorInfo {
+  const last = c?.lastErr ?? l?.lastErr ?? null;
+  if (last && (code !== Code.PolicyDenied && code !== Code.QuotaExceeded)) return errorInfoOf(last);
+  const listen = l !== undefined;
+  switch (code) {
+    case Code.PolicyDenied: {
+      if (listen) {
+        return { code: "ERR_ACCESS_DENIED", syscall: "listen", address: l.ipc?.path ?? l.bindHost, port: l.tcp?.port };
+      }
+      if (c?.kind === Kind.Ipc) return { code: "ERR_ACCESS_DENIED", syscall: "connect", address: c.path };
+      const info: ErrorInfo = { code: "ERR_ACCESS_DENIED", syscall: "connect", port: c?.port };
+      const address = peer?.address ?? (c?.resolved || undefined);
+      if (address !== undefined) info.address = address;
+      if (c && c.host && c.host !== address) info.hostname = c.host;
+      return info;
+    }
+    case Code.QuotaExceeded:
+      return { code: "ERR_QUOTA_EXCEEDED", message: "maxBufferedBytesPerSocket or maxBufferedBytesTotal" };
+    case Code.NameUnresolvable:
+    case Code.PermanentResolverFailure:
+    case Code.TemporaryResolverFailure:
+      return { code: code === Code.TemporaryResolverFailure ? "EAI_AGAIN" : "ENOTFOUND",
+        errno: errno || undefined, syscall: "getaddrinfo", hostname: c?.host };
+    default: {
+      const sys = systemCodeOf(code, errno);
+      const info: ErrorInfo = { code: sys.code, errno: sys.errno, syscall: listen ? "listen" : "connect" };
+      if (peer) {
+        info.address = peer.address;
+        info.port = peer.port;
+      }
+      return info;
+    }
+  }
+}
+
+/** An ErrorInfo for a refused script call (negative handle or failed connect/listen). */
+export function refusalInfo(code: Code, syscall: string, address?: string, port?: number, hostname?: string): ErrorInfo {
+  switch (code) {
+    case Code.PolicyDenied: {
+      const info: ErrorInfo = { code: "ERR_ACCESS_DENIED", syscall };
+      if (address !== undefined) info.address = address;
+      if (port !== undefined) info.port = port;
+      if (hostname !== undefined) info.hostname = hostname;
+      return info;
+    }
+    case Code.QuotaExceeded:
+    case Code.TableFull:
+      return { code: "ERR_QUOTA_EXCEEDED", syscall,
+        message: code === Code.TableFull ? "connection table full" : "maxSockets" };
+    case Code.InvalidArgument:
+      return { code: "ERR_INVALID_ARG_VALUE", message: `invalid address for ${syscall}: ${address}` };
+    default: {
+      const sys = systemCodeOf(code, 0);
+      return { code: sys.code, errno: sys.errno, syscall, address, port };
+    }
+  }
 }
