@@ -15,7 +15,8 @@
  * "<ephemeral>", temporary paths become "<tmp>/...".
  *
  * Set WASOCK_CONFORMANCE_SELF=1 to run node:net against itself (checks that
- * every scenario is deterministic before blaming wasock).
+ * every scenario is deterministic before blaming wasock), or
+ * WASOCK_CONFORMANCE_MODULE=/abs/path/to/dist/node/index.mjs to test a build.
  */
 import * as nodeNet from "node:net";
 import { createHash } from "node:crypto";
@@ -31,7 +32,8 @@ export type Trace = Record<string, Entry[]>;
 export type Scenario = (net: Net, ctx: Ctx) => Promise<void>;
 
 const SELF = process.env.WASOCK_CONFORMANCE_SELF === "1";
-const WASOCK_PATH = "../../ts-api/node.ts";
+// WASOCK_CONFORMANCE_MODULE=/abs/path/dist/node/index.mjs runs the suite against a build
+const WASOCK_PATH = process.env.WASOCK_CONFORMANCE_MODULE ?? "../../ts-api/node.ts";
 const STATS = Symbol.for("wasock.stats");
 
 let wasockMod: Promise<{ default: Net } & Record<string, unknown>> | undefined;
