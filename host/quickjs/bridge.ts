@@ -13,7 +13,7 @@
  * Bytes: guest -> host is one copy out of the guest's ArrayBuffer; host ->
  * guest is one `newArrayBuffer`.
  */
-import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
 import { BEv, type Backend, type ErrorInfo } from "../backend.ts";
 import { JSON_ARG } from "../../ts-api/guest.ts";
 

@@ -3,7 +3,7 @@
  * on the host with the guest's name, message, stack and Node error properties
  * (code, errno, syscall, address, port, hostname, path).
  */
-import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
 
 const PROPS = ["code", "errno", "syscall", "address", "port", "hostname", "path", "dest", "permission", "resource", "quota", "limit", "info"] as const;
 

@@ -228,6 +228,11 @@ class TextDecoderImpl {
   }
 }
 
+// Node 20 has Symbol.dispose and Symbol.asyncDispose (used by net.Server); QuickJS does not.
+for (const name of ["dispose", "asyncDispose"] as const) {
+  if (!(name in Symbol)) Object.defineProperty(Symbol, name, { value: Symbol(`Symbol.${name}`) });
+}
+
 function define(name: string, value: unknown): void {
   Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
 }
