@@ -35,7 +35,6 @@ import {
 import { isIP } from "./ip.ts";
 import {
   getTimerDuration,
-  isPipeName,
   validateAbortSignal,
   validateBoolean,
   validateFunction,
@@ -45,41 +44,23 @@ import {
   validateString,
 } from "./validate.ts";
 import type { AbortSignalLike } from "./validate.ts";
+import {
+  asBuffer,
+  DNS_ADDRCONFIG,
+  DNS_ALL,
+  DNS_V4MAPPED,
+  kNormalized,
+  laterTurn,
+  normalizeArgs,
+  socketToDnsFamily,
+  toBuffer,
+} from "./netargs.ts";
+import type { NormalizedArgs } from "./netargs.ts";
+
+export { normalizeArgs };
 
 type Cb = (err?: Error | null) => void;
 type Listener = (...args: any[]) => void;
-
-/** Marks an argument array already normalized by normalizeArgs. */
-export const kNormalized = Symbol("wasock.normalizedArgs");
-
-export type NormalizedArgs = [Record<string, any>, Listener | null] & { [kNormalized]?: true };
-
-/**
- * Node's normalizeArgs (lib/net.js): connect(options[, cb]), connect(path[, cb]),
- * connect(port[, host][, cb]); the same shapes for listen.
- */
-export function normalizeArgs(args: unknown[]): NormalizedArgs {
-  let arr: NormalizedArgs;
-  if (args.length === 0) {
-    arr = [{}, null];
-    arr[kNormalized] = true;
-    return arr;
-  }
-  const arg0 = args[0];
-  let options: Record<string, any> = {};
-  if (typeof arg0 === "object" && arg0 !== null) {
-    options = arg0 as Record<string, any>;
-  } else if (isPipeName(arg0)) {
-    options.path = arg0;
-  } else {
-    options.port = arg0;
-    if (args.length > 1 && typeof args[1] === "string") options.host = args[1];
-  }
-  const cb = args[args.length - 1];
-  arr = [options, typeof cb === "function" ? (cb as Listener) : null];
-  arr[kNormalized] = true;
-  return arr;
-}
 
 let clearDestroying: (s: SocketBase) => void;
 
@@ -94,19 +75,6 @@ export let acceptSocket: (
   ctx: NetContext, Ctor: new (opts?: object) => SocketBase, h: number, info: SocketInfo,
   opts: object,
 ) => SocketBase;
-
-function toBuffer(chunk: unknown, encoding: string): Buffer {
-  if (typeof chunk === "string") return Buffer.from(chunk, encoding as BufferEncoding);
-  if (Buffer.isBuffer(chunk)) return chunk;
-  const v = chunk as ArrayBufferView;
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
-
-function asBuffer(data: unknown): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  const u = data as Uint8Array;
-  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-}
 
 export class SocketBase extends Duplex implements HandleOwner {
   readonly kind = "socket" as const;
@@ -946,24 +914,6 @@ export class SocketBase extends Duplex implements HandleOwner {
     return this.address().family;
   }
 }
-
-/** getaddrinfo hint flags as node:dns exposes them on Linux (dns.ADDRCONFIG, dns.ALL, dns.V4MAPPED). */
-const DNS_ADDRCONFIG = 32;
-const DNS_ALL = 16;
-const DNS_V4MAPPED = 8;
-
-function socketToDnsFamily(family: unknown): unknown {
-  switch (family) {
-    case "IPv4": return 4;
-    case "IPv6": return 6;
-    default: return family;
-  }
-}
-
-/** The next loop turn (setImmediate), where a handle's close callback would run. */
-const laterTurn: (fn: () => void) => void = typeof setImmediate === "function"
-  ? (fn) => { setImmediate(fn); }
-  : (fn) => { process.nextTick(fn); };
 
 function connectErrorNT(self: SocketBase, err: Error): void {
   self.destroy(err);
