@@ -37,8 +37,10 @@ describe("event loop", () => {
       clearTimeout(cancelled);
       setTimeout(() => out.push("b"), 20, "arg");
       let n = 0;
-      const iv = setInterval(() => { out.push("i" + ++n); if (n === 3) clearInterval(iv); }, 5);
-      setTimeout(() => console.log(out.join(",")), 60);
+      let ended = 0;
+      const end = () => { if (++ended === 2) console.log(out.join(",")); };
+      const iv = setInterval(() => { out.push("i" + ++n); if (n === 3) { clearInterval(iv); end(); } }, 5);
+      setTimeout(end, 31);
     `);
     const out = r.lines[0]!.split(",");
     expect(out.filter((x) => !x.startsWith("i"))).toEqual(["a", "b", "c"]);
