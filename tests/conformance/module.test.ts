@@ -76,6 +76,15 @@ describe("module", () => {
     if (process.env.WASOCK_CONFORMANCE_SELF !== "1") expect(typeof mod.createNet).toBe("function");
   });
 
+  diff("class names are Node's (util.inspect and stack traces show them)", async (net, ctx) => {
+    ctx.value("names", "Socket", () => [net.Socket.name, new net.Socket().constructor.name]);
+    ctx.value("names", "Server", () => [net.Server.name, new net.Server().constructor.name]);
+    ctx.value("names", "Stream", () => net.Stream.name);
+    ctx.value("names", "BlockList", () => [net.BlockList.name, new net.BlockList().constructor.name]);
+    ctx.value("names", "SocketAddress", () => [net.SocketAddress.name, new net.SocketAddress().constructor.name]);
+    ctx.value("names", "functions", () => [net.connect.name, net.createConnection.name, net.createServer.name, net.isIP.name]);
+  });
+
   diff("Socket and Server instances have every documented member, with the same kind", async (net, ctx) => {
     const s = new net.Socket();
     for (const m of SOCKET_MEMBERS) ctx.value("socket", m, () => typeof (s as unknown as Record<string, unknown>)[m]);
