@@ -201,6 +201,17 @@ describe("server lifecycle", () => {
     ctx.value("server", "listening", () => srv.listening);
   });
 
+  diff("listen with an AbortSignal aborted before 'listening'", async (net, ctx) => {
+    const ac = new AbortController();
+    const srv = ctx.watchServer("server", net.createServer());
+    srv.listen({ port: 0, host: "127.0.0.1", signal: ac.signal });
+    ac.abort();
+    ctx.value("server", "listening right after abort", () => srv.listening);
+    await delay(30);
+    ctx.value("server", "listening", () => srv.listening);
+    ctx.addr("server", "after", srv);
+  });
+
   diff("listen with an already-aborted AbortSignal", async (net, ctx) => {
     const srv = ctx.watchServer("server", net.createServer());
     ctx.value("server", "listen", () => srv.listen({ port: 0, host: "127.0.0.1", signal: AbortSignal.abort() }) === srv);

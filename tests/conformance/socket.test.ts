@@ -49,6 +49,7 @@ const connectCases: ConnectCase[] = [
   ["connect({ autoSelectFamily: false })", (net, port) => net.connect({ port, host: "localhost", autoSelectFamily: false })],
   ["connect({ autoSelectFamily: true, attempt timeout })", (net, port) => net.connect({ port, host: "localhost", autoSelectFamily: true, autoSelectFamilyAttemptTimeout: 100 })],
   ["connect({ timeout: 5000 })", (net, port) => net.connect({ port, host: "127.0.0.1", timeout: 5000 })],
+  ["connect({ host: '127.0.0.1', family: 6 }) (IP literal wins)", (net, port) => net.connect({ port, host: "127.0.0.1", family: 6 })],
   ["connect({ host: '' })", (net, port) => net.connect({ port, host: "" })],
   ["connect(port, undefined, cb)", (net, port, cb) => net.connect(port, undefined as never, cb)],
   ["connect({ port, host: 'LOCALHOST' })", (net, port) => net.connect({ port, host: "LOCALHOST" })],
