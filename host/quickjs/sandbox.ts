@@ -11,6 +11,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten";
 import type { BEv } from "../backend.ts";
 import { Args, hostFunction, NetBridge, release, type SandboxDriver } from "./bridge.ts";
@@ -505,7 +506,7 @@ export class Sandbox {
       const filename = input.filename !== undefined ? resolve(root, input.filename) : join(root, "[eval].mjs");
       return { source: input.source, filename };
     }
-    const path = input instanceof URL ? new URL(input).pathname : input;
+    const path = input instanceof URL ? fileURLToPath(input) : input;
     if (typeof path !== "string") throw new TypeError("run() takes a file path, a URL or { source }");
     const file = isAbsolute(path) ? path : resolve(root, path);
     let isFile = false;
@@ -516,8 +517,14 @@ export class Sandbox {
         isFile = false;
       }
     }
+    // a missing file is an error, not source: "main.mjs" would run as an expression
+    const looksLikePath = /^[^\s;(){}=]+\.[cm]?js$/.test(path);
     if (!isFile) {
-      if (input instanceof URL) throw new Error(`Cannot find module '${file}'`);
+      if (input instanceof URL || looksLikePath) {
+        const err = new Error(`Cannot find module '${file}'`);
+        (err as { code?: string }).code = "ERR_MODULE_NOT_FOUND";
+        throw err;
+      }
       return { source: path, filename: join(root, "[eval].mjs") };
     }
     this.#modules.checkInside(file);

@@ -23,7 +23,7 @@ export interface RunCheck {
   tolerateQuickjsLeak?: boolean;
 }
 
-export async function runGuest(source: string | { source: string; filename?: string }, options: SandboxOptions = {}, check: RunCheck = {}): Promise<GuestRun> {
+export async function runGuest(source: string | URL | { source: string; filename?: string }, options: SandboxOptions = {}, check: RunCheck = {}): Promise<GuestRun> {
   let stdout = "";
   let stderr = "";
   const sandbox = await createSandbox({
@@ -51,7 +51,7 @@ export function disposeChecked(sandbox: Sandbox, check: RunCheck = {}): void {
 }
 
 /** a run that must succeed: returns stdout lines, shows stderr/error on failure */
-export async function expectOk(source: string | { source: string; filename?: string }, options: SandboxOptions = {}, check: RunCheck = {}): Promise<GuestRun> {
+export async function expectOk(source: string | URL | { source: string; filename?: string }, options: SandboxOptions = {}, check: RunCheck = {}): Promise<GuestRun> {
   const r = await runGuest(source, options, check);
   if (!r.ok) throw new Error(`guest failed: ${r.error?.stack}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   expect(r.stats.sockets).toBe(0);

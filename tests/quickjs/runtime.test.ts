@@ -3,6 +3,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { createSandbox } from "../../host/quickjs/index.ts";
 import { disposeChecked, expectOk, runGuest } from "./helpers.ts";
@@ -158,6 +159,14 @@ describe("modules", () => {
   test("relative imports and JSON under the module root", async () => {
     const r = await expectOk(join(root, "main.mjs"), { root });
     expect(r.lines).toEqual(["util 42"]);
+  });
+
+  test("run() takes a file URL; a missing script file is an error, not source", async () => {
+    const r = await expectOk(pathToFileURL(join(root, "main.mjs")), { root });
+    expect(r.lines).toEqual(["util 42"]);
+    const missing = await runGuest("nope/missing.mjs", { root });
+    expect(missing.ok).toBe(false);
+    expect(missing.error!.code).toBe("ERR_MODULE_NOT_FOUND");
   });
 
   test("imports outside the root and unknown packages are refused", async () => {
