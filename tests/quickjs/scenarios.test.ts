@@ -31,6 +31,7 @@ const cases: Array<[string, (impl: string) => string[]]> = [
   ["pause-resume.mjs", () => []],
   ["timeouts.mjs", () => []],
   ["ipc.mjs", (impl) => [join(tmp, `${impl}.sock`)]],
+  ["after-close.mjs", () => []],
 ];
 
 describe("guest scenarios match node:net", () => {
