@@ -3,6 +3,8 @@
  * SocketAddress, the autoSelectFamily defaults.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Duplex, Readable, Writable } from "node:stream";
+import { EventEmitter } from "node:events";
 
 import { checkLeaks, diff, leakBaseline, loadWasock } from "./harness.ts";
 
@@ -90,8 +92,15 @@ describe("module", () => {
     for (const m of SOCKET_MEMBERS) ctx.value("socket", m, () => typeof (s as unknown as Record<string, unknown>)[m]);
     ctx.value("socket", "Symbol.asyncDispose", () => typeof (s as unknown as Record<symbol, unknown>)[Symbol.asyncDispose]);
     ctx.value("socket", "instanceof Stream", () => s instanceof net.Stream);
+    ctx.value("socket", "instanceof node:stream Duplex/Readable/Writable, EventEmitter", () => [
+      s instanceof Duplex,
+      s instanceof Readable,
+      s instanceof Writable,
+      s instanceof EventEmitter,
+    ]);
     const srv = new net.Server();
     for (const m of SERVER_MEMBERS) ctx.value("server", m, () => typeof (srv as unknown as Record<string, unknown>)[m]);
+    ctx.value("server", "instanceof EventEmitter", () => srv instanceof EventEmitter);
     ctx.value("server", "Symbol.asyncDispose", () => typeof (srv as unknown as Record<symbol, unknown>)[Symbol.asyncDispose]);
     ctx.value("socket", "values", () => ({
       readableHighWaterMark: s.readableHighWaterMark,
