@@ -44,7 +44,10 @@ export function createNet(options: CreateNetOptions = {}): NetModule {
   return createNetModule(driver);
 }
 
-const net = createNet();
+/** node:net sets no limit on sockets: the default net gets the core's largest table. */
+const DEFAULT_NET_CAPACITY = 65535;
+
+const net = createNet({ capacity: DEFAULT_NET_CAPACITY });
 export default net;
 
 export const Socket = net.Socket;
