@@ -127,13 +127,23 @@ describe("random call sequences", () => {
       const c = ctx.watch("client", net.connect(port, H), { events: ["data", "end", "finish", "drain", "timeout", "error", "close"] });
       await once(c, "connect");
       const server = await conn;
+      // quiescence: wait until neither end has seen an event for `ms`
+      // (bounded), so machine load cannot change what a step observes
+      let activity = 0;
+      for (const s of [c, server]) for (const ev of ["data", "end", "finish", "close", "error", "drain", "timeout"]) s.on(ev, () => activity++);
+      const settle = async (ms: number) => {
+        for (let i = 0, last = -1; i < 100 && last !== activity; i++) {
+          last = activity;
+          await delay(ms);
+        }
+      };
       for (const op of seq) {
         ctx.value("calls", label(op), () => apply(c, server, op));
-        await delay(4);
+        await settle(12);
       }
       // settle: flow everything, then close both ends
       c.resume();
-      await delay(30);
+      await settle(60);
       ctx.value("calls", "final state", () => apply(c, server, { k: "state" }));
       c.destroy();
       server.destroy();
