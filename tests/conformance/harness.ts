@@ -109,6 +109,13 @@ export class Ctx {
     this.ports.set(port, name);
   }
 
+  private readonly aliases = new Map<string, string>();
+
+  /** Replace `s` by `label` wherever it appears in the trace (run-specific names). */
+  alias(s: string, label: string): void {
+    this.aliases.set(s, label);
+  }
+
   /** A fresh temporary directory for this run (removed at cleanup). */
   tmpDir(): string {
     if (this.tmp === undefined) {
@@ -175,6 +182,7 @@ export class Ctx {
 
   private normStr(s: string): string {
     if (this.tmp !== undefined) s = s.split(this.tmp).join("<tmp>");
+    for (const [from, label] of this.aliases) s = s.split(from).join(label);
     for (const [p, name] of this.ports) s = s.split(`:${p}`).join(`:${name}`);
     // "connect EALREADY 127.0.0.1:srv - Local (127.0.0.1:46786)": the local port is ephemeral
     s = s.replace(/ - Local \((.*):(\d+)\)$/, (_m, a: string, p: string) => ` - Local (${a}:${String(this.port(Number(p)))})`);

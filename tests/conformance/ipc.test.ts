@@ -131,6 +131,20 @@ describe("IPC", () => {
     await closeAndCheckUnlink(ctx, a, path);
   });
 
+  diff("Linux abstract socket names ('\\0name'): listen, connect, close", async (net, ctx) => {
+    const name = `\0wasock-conformance-${process.pid}-${ctx.impl}-${Date.now()}`;
+    ctx.alias(name.slice(1), "<abstract>");
+    const srv = ctx.watchServer("server", net.createServer((c) => c.end("abstract")), ["listening", "error", "close"]);
+    srv.listen(name);
+    await Promise.race([once(srv, "listening"), once(srv, "error")]);
+    ctx.log("server", "address() is the name", srv.address() === name);
+    const c = ctx.watch("client", net.connect(name), { events: ["connect", "data", "end", "error", "close"] });
+    await once(c, "close");
+    await new Promise<void>((r) => srv.close(() => r()));
+    const again = ctx.watch("again", net.connect(name), { events: ["connect", "error", "close"] });
+    await once(again, "close");
+  }, (t) => expect(names(t, "client")).toContain("data"));
+
   diff("IPC half-open and getConnections", async (net, ctx) => {
     const path = ctx.tmpPath("h.sock");
     const srv = ctx.watchServer(
