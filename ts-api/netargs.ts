@@ -41,7 +41,15 @@ export function normalizeArgs(args: unknown[]): NormalizedArgs {
 }
 
 export function toBuffer(chunk: unknown, encoding: string): Buffer {
-  if (typeof chunk === "string") return Buffer.from(chunk, encoding as BufferEncoding);
+  if (typeof chunk === "string") {
+    if (encoding === "buffer") {
+      // what node:net's handle.writeBuffer() throws for a string
+      const err = new TypeError("Second argument must be a buffer") as TypeError & { code: string };
+      err.code = "ERR_INVALID_ARG_TYPE";
+      throw err;
+    }
+    return Buffer.from(chunk, encoding as BufferEncoding);
+  }
   if (Buffer.isBuffer(chunk)) return chunk;
   const v = chunk as ArrayBufferView;
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);

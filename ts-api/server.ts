@@ -198,7 +198,7 @@ export class ServerBase extends EventEmitter implements HandleOwner {
           opts.readableHighWaterMark = this.highWaterMark;
           opts.writableHighWaterMark = this.highWaterMark;
         }
-        const socket = acceptSocket(this.#ctx, this.#Socket, h, b as SocketInfo, opts);
+        const socket = acceptSocket(this.#ctx, this.#Socket, h, (b as SocketInfo | undefined) ?? null, opts);
         this._connections++;
         socket.server = this;
         socket._server = this;

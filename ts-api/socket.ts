@@ -72,7 +72,7 @@ let acceptInfo: SocketInfo | null = null;
 export let socketEvent: (s: SocketBase, ev: BEv, a: unknown, b: unknown, c: unknown, d: unknown) => void;
 /** Creates the Socket of an accepted connection (used by server.ts). */
 export let acceptSocket: (
-  ctx: NetContext, Ctor: new (opts?: object) => SocketBase, h: number, info: SocketInfo,
+  ctx: NetContext, Ctor: new (opts?: object) => SocketBase, h: number, info: SocketInfo | null,
   opts: object,
 ) => SocketBase;
 
@@ -520,7 +520,8 @@ export class SocketBase extends Duplex implements HandleOwner {
           this.#attempts = null;
         }
         this.connecting = false;
-        this.#info = a as SocketInfo;
+        // addresses come with the event, or lazily from backend.socketInfo()
+        this.#info = (a as SocketInfo | undefined) ?? null;
         this.emit("connect");
         this.emit("ready");
         if (!this.isPaused()) this.read(0);
@@ -809,7 +810,15 @@ export class SocketBase extends Duplex implements HandleOwner {
 
   address(): { address?: string; family?: string; port?: number } {
     if (this.#h === 0) return {};
-    return this.#info?.local ?? {};
+    return this.#socketInfo()?.local ?? {};
+  }
+
+  /** The backend's addresses for this socket, asked once (as Node's getsockname/getpeername). */
+  #socketInfo(): SocketInfo | null {
+    if (this.#info === null && this.#h !== 0 && !this.connecting) {
+      this.#info = this.#ctx.backend.socketInfo(this.#h);
+    }
+    return this.#info;
   }
 
   ref(): this {
@@ -884,8 +893,9 @@ export class SocketBase extends Duplex implements HandleOwner {
 
   /** Node's _getpeername: cached on the first query while connected, kept after close. */
   #peer(): { address?: string; family?: string; port?: number } {
-    if (this.#peerCache === null && this.#h !== 0 && !this.connecting && this.#info?.remote) {
-      this.#peerCache = this.#info.remote;
+    if (this.#peerCache === null && this.#h !== 0 && !this.connecting) {
+      const remote = this.#socketInfo()?.remote;
+      if (remote) this.#peerCache = remote;
     }
     return this.#peerCache ?? {};
   }

@@ -253,8 +253,9 @@ export class NodeDriver implements Backend {
         return;
       }
       case Ev.Connect: {
-        const c = this.#conns.get(h);
-        this.#out(h, BEv.Connect, c?.sock ? socketInfoOf(c.sock, c.path) : this.socketInfo(h));
+        // No addresses here: ts-api asks socketInfo() when the script wants them,
+        // so a connection costs no getsockname/getpeername it does not use.
+        this.#out(h, BEv.Connect);
         return;
       }
       case Ev.End: return this.#out(h, BEv.End);
@@ -271,8 +272,7 @@ export class NodeDriver implements Backend {
         return;
       }
       case Ev.Connection: {
-        const c = this.#conns.get(a);
-        this.#out(h, BEv.Connection, a, c?.sock ? socketInfoOf(c.sock, c.path) : {});
+        this.#out(h, BEv.Connection, a);
         return;
       }
       case Ev.Listening: return this.#out(h, BEv.Listening, this.serverAddress(h));
@@ -440,8 +440,8 @@ export class NodeDriver implements Backend {
     if (!c.refed) sock.unref();
     sock.once("connect", () => {
       if (this.#conns.get(h) !== c) return;
-      const local = c.kind === Kind.Tcp ? coreAddr(sock.localAddress, sock.localPort, sock.localFamily) : null;
-      this.#core.onConnected(h, local, now());
+      // The core does not need the local address; socketInfo() reads it from node:net when asked.
+      this.#core.onConnected(h, null, now());
       this.#settle();
     });
     if (c.kind === Kind.Ipc) {
@@ -840,8 +840,7 @@ export class NodeDriver implements Backend {
       sock.destroy();
       return;
     }
-    const remote = l.kind === Kind.Tcp ? coreAddr(sock.remoteAddress, sock.remotePort, sock.remoteFamily) : null;
-    const nh = core.onAccepted(l.h, remote, now());
+    const nh = core.onAccepted(l.h, null, now());
     if (nh < 0) {
       sock.destroy();
       this.#settle();
