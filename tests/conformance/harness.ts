@@ -25,7 +25,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 
-export type Net = typeof nodeNet;
+/** node:net as scripts see it (@types/node omits the documented `Stream` alias). */
+export type Net = typeof nodeNet & { Stream: typeof nodeNet.Socket };
 export type Impl = "node" | "wasock";
 export type Entry = unknown[];
 export type Trace = Record<string, Entry[]>;
@@ -40,7 +41,7 @@ let wasockMod: Promise<{ default: Net } & Record<string, unknown>> | undefined;
 
 /** The wasock/node module (default export = the net object). */
 export function loadWasock(): Promise<{ default: Net } & Record<string, unknown>> {
-  if (SELF) return Promise.resolve({ ...nodeNet, default: nodeNet } as never);
+  if (SELF) return Promise.resolve({ ...nodeNet, default: nodeNet as Net } as never);
   wasockMod ??= import(/* @vite-ignore */ WASOCK_PATH) as never;
   return wasockMod;
 }
@@ -426,7 +427,7 @@ export async function runWith(impl: Impl, net: Net, scenario: Scenario, timeoutM
 
 /** Run against node:net then wasock, and return both traces. */
 export async function runBoth(scenario: Scenario, timeoutMs?: number): Promise<{ node: Trace; wasock: Trace }> {
-  const node = await runWith("node", nodeNet, scenario, timeoutMs);
+  const node = await runWith("node", nodeNet as Net, scenario, timeoutMs);
   let wasock: Trace;
   try {
     wasock = await runWith("wasock", await wasockNet(), scenario, timeoutMs);

@@ -83,7 +83,7 @@ describe("module", () => {
     ctx.value("names", "Server", () => [net.Server.name, new net.Server().constructor.name]);
     ctx.value("names", "Stream", () => net.Stream.name);
     ctx.value("names", "BlockList", () => [net.BlockList.name, new net.BlockList().constructor.name]);
-    ctx.value("names", "SocketAddress", () => [net.SocketAddress.name, new net.SocketAddress().constructor.name]);
+    ctx.value("names", "SocketAddress", () => [net.SocketAddress.name, new net.SocketAddress(undefined as never).constructor.name]);
     ctx.value("names", "functions", () => [net.connect.name, net.createConnection.name, net.createServer.name, net.isIP.name]);
   });
 
@@ -212,11 +212,11 @@ describe("module", () => {
       ["::ffff:10.1.1.1", "ipv6"],
       ["10.1.1.1", "ipv6"],
     ];
-    for (const [a, f] of probes) ctx.value("bl", `check(${a},${f})`, () => bl.check(a, f));
+    for (const [a, f] of probes) ctx.value("bl", `check(${a},${f})`, () => bl.check(a, f as never));
     ctx.value("bl", "check(SocketAddress)", () => bl.check(new net.SocketAddress({ address: "10.1.1.1" }) as never));
     // bad inputs
     ctx.value("bl", "addAddress(1)", () => bl.addAddress(1 as never));
-    ctx.value("bl", "addAddress(x, ipv5)", () => bl.addAddress("1.2.3.4", "ipv5"));
+    ctx.value("bl", "addAddress(x, ipv5)", () => bl.addAddress("1.2.3.4", "ipv5" as never));
     ctx.value("bl", "addAddress(bad ip)", () => bl.addAddress("1.2.3.400"));
     ctx.value("bl", "addRange(start>end)", () => bl.addRange("10.0.0.9", "10.0.0.1"));
     ctx.value("bl", "addRange(1,2)", () => bl.addRange(1 as never, 2 as never));
@@ -224,7 +224,7 @@ describe("module", () => {
     ctx.value("bl", "addSubnet(129 v6)", () => bl.addSubnet("::", 129, "ipv6"));
     ctx.value("bl", "addSubnet('8')", () => bl.addSubnet("10.0.0.0", "8" as never));
     ctx.value("bl", "check(1)", () => bl.check(1 as never));
-    ctx.value("bl", "check(x, ipv5)", () => bl.check("1.2.3.4", "ipv5"));
+    ctx.value("bl", "check(x, ipv5)", () => bl.check("1.2.3.4", "ipv5" as never));
     ctx.value("bl", "rules after errors", () => bl.rules);
   });
 
@@ -250,7 +250,7 @@ describe("module", () => {
       const label = JSON.stringify(c) ?? String(c);
       ctx.value("sa", `new(${label})`, () => {
         const sa = new net.SocketAddress(c as never);
-        return { address: sa.address, port: sa.port, family: sa.family, flowlabel: sa.flowlabel, json: sa.toJSON() };
+        return { address: sa.address, port: sa.port, family: sa.family, flowlabel: sa.flowlabel, json: (sa as unknown as { toJSON(): unknown }).toJSON() };
       });
     }
   });
