@@ -310,6 +310,36 @@ describe("write() return value at the highWaterMark", () => {
   });
 });
 
+describe("async iteration edges", () => {
+  diff("breaking out of for await destroys the socket", async (net, ctx) => {
+    const { srv, client, server } = await pair(net, ctx);
+    ctx.watch("server", server, { events: ["end", "error", "close"] });
+    ctx.watch("client", client, { events: ["end", "finish", "error", "close"] });
+    server.write("first");
+    for await (const chunk of client) {
+      ctx.log("client", "chunk", String(chunk));
+      break;
+    }
+    ctx.value("client", "destroyed after break", () => client.destroyed);
+    await Promise.all([client.closed ? null : once(client, "close"), server.destroyed ? null : once(server, "close")]);
+    await closeServer(srv);
+  });
+
+  diff("setEncoding() on buffered, unread data re-decodes it", async (net, ctx) => {
+    const { srv, client, server } = await pair(net, ctx);
+    client.pause();
+    server.write("h€llo");
+    await once(client, "readable");
+    client.setEncoding("hex");
+    ctx.value("client", "read()", () => client.read());
+    client.end();
+    server.end();
+    client.resume();
+    await once(client, "close");
+    await closeServer(srv);
+  });
+});
+
 describe("less common options", () => {
   diff("connect({ onread: { buffer, callback } }) delivers into the given buffer", async (net, ctx) => {
     const srv = net.createServer((c) => ctx.track(c).end("onread payload"));
@@ -385,6 +415,20 @@ describe("timers", () => {
     }
     ctx.log("client", "writes done", Date.now() - t0 >= 200);
     await once(client, "timeout");
+    client.destroy();
+    await closeServer(srv);
+  });
+
+  diff("setTimeout() again restarts the idle timer", async (net, ctx) => {
+    const { srv, client } = await pair(net, ctx);
+    ctx.watch("client", client, { events: ["timeout"] });
+    client.setTimeout(150);
+    await delay(90);
+    client.setTimeout(150);
+    const ref = setTimeout(() => ctx.log("client", "reference timer at ~180 ms"), 90);
+    await once(client, "timeout");
+    clearTimeout(ref);
+    ctx.value("client", "timeout prop", () => client.timeout);
     client.destroy();
     await closeServer(srv);
   });
