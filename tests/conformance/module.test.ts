@@ -5,6 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Duplex, Readable, Writable } from "node:stream";
 import { EventEmitter } from "node:events";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import * as nodeNet from "node:net";
 
 import { checkLeaks, diff, leakBaseline, loadWasock } from "./harness.ts";
 
@@ -76,6 +79,14 @@ describe("module", () => {
       expect(mod[n], n).toBe(mod.default[n]);
     }
     if (process.env.WASOCK_CONFORMANCE_SELF !== "1") expect(typeof mod.createNet).toBe("function");
+  });
+
+  const DIST = fileURLToPath(new URL("../../dist/node/index.mjs", import.meta.url));
+  it.skipIf(!existsSync(DIST))("the built dist/node/index.mjs keeps Node's class and function names", async () => {
+    const built = ((await import(/* @vite-ignore */ DIST)) as { default: Record<string, { name: string }> }).default;
+    const names = (m: Record<string, { name: string }>) =>
+      ["Socket", "Server", "BlockList", "SocketAddress", "connect", "createConnection", "createServer", "isIP", "isIPv4", "isIPv6"].map((n) => m[n]?.name);
+    expect(names(built)).toEqual(names(nodeNet as unknown as Record<string, { name: string }>));
   });
 
   diff("class names are Node's (util.inspect and stack traces show them)", async (net, ctx) => {
