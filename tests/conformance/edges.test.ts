@@ -340,6 +340,52 @@ describe("async iteration edges", () => {
   });
 });
 
+describe("re-entrant calls from handlers", () => {
+  diff("pause() inside 'data' stops delivery; destroy() inside 'data' ends it", async (net, ctx) => {
+    const { srv, client, server } = await pair(net, ctx);
+    let n = 0;
+    client.on("data", (d) => {
+      n++;
+      ctx.log("client", "data in handler", n, client.isPaused());
+      client.pause();
+      setTimeout(() => {
+        if (n === 2) client.destroy();
+        else client.resume();
+      }, 15);
+    });
+    ctx.watch("client", client, { events: ["end", "error", "close"] });
+    const closed = once(client, "close");
+    server.write("one");
+    await delay(40);
+    server.write("two");
+    await delay(40);
+    if (!server.destroyed) server.write("three");
+    await closed;
+    await delay(10);
+    ctx.log("client", "handler calls", n);
+    await closeServer(srv);
+  });
+
+  diff("end() and write() inside 'connect' and inside 'end'", async (net, ctx) => {
+    const srv = net.createServer({ allowHalfOpen: true }, (c) => {
+      ctx.watch("server", c, { events: ["data", "end", "close"] });
+      c.on("end", () => {
+        ctx.value("server", "write in end", () => c.write("reply-in-end"));
+        c.end();
+      });
+    });
+    const port = await ctx.listen(srv);
+    const c = ctx.watch("client", net.connect(port, H), { events: ["data", "end", "finish", "close"] });
+    c.on("connect", () => {
+      ctx.value("client", "write in connect", () => c.write("hello-"));
+      ctx.value("client", "end in connect", () => c.end("bye") === c);
+    });
+    await once(c, "close");
+    await delay(10);
+    await closeServer(srv);
+  });
+});
+
 describe("less common options", () => {
   diff("connect({ onread: { buffer, callback } }) delivers into the given buffer", async (net, ctx) => {
     const srv = net.createServer((c) => ctx.track(c).end("onread payload"));
