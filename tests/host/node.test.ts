@@ -289,3 +289,45 @@ describe("ref and unref", () => {
     d.dispose();
   });
 });
+
+describe("server lifecycle", () => {
+  it("EADDRINUSE, then the retry pattern from Node's docs succeeds once the port is free", async () => {
+    const blocker = track(net.createServer());
+    const port = await listen(blocker, 0, "127.0.0.1");
+    const srv = track(net.createServer());
+    srv.listen(port, "127.0.0.1");
+    const err = await once<NodeJS.ErrnoException & { address: string; port: number }>(srv, "error");
+    expect(err).toMatchObject({ code: "EADDRINUSE", syscall: "listen", address: "127.0.0.1", port });
+    expect(err.message).toBe(`listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+    expect(srv.listening).toBe(false);
+    await new Promise<void>((r) => blocker.close(() => r()));
+    srv.close();
+    srv.listen(port, "127.0.0.1");
+    await once(srv, "listening");
+    expect((srv.address() as { port: number }).port).toBe(port);
+    await new Promise<void>((r) => srv.close(() => r()));
+  });
+
+  it("close() waits for connections; getConnections; Symbol.asyncDispose", async () => {
+    const srv = track(net.createServer());
+    const port = await listen(srv, 0, "127.0.0.1");
+    const accepted = once<Sock>(srv, "connection");
+    const c = track(net.connect(port, "127.0.0.1"));
+    const peer = await accepted;
+    const count = await new Promise<number>((r) => srv.getConnections((_e, n) => r(n)));
+    expect(count).toBe(1);
+    let closed = false;
+    const disposed = (srv as unknown as Record<symbol, () => Promise<void>>)[Symbol.asyncDispose]().then(() => {
+      closed = true;
+    });
+    await delay(30);
+    expect(srv.listening).toBe(false);
+    expect(closed).toBe(false); // a connection is still open
+    c.end();
+    peer.end();
+    await disposed;
+    expect(closed).toBe(true);
+    const notRunning = await new Promise<Error | undefined>((r) => srv.close((e) => r(e)));
+    expect((notRunning as Error & { code: string }).code).toBe("ERR_SERVER_NOT_RUNNING");
+  });
+});
