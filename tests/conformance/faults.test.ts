@@ -20,7 +20,7 @@ const PEER = fileURLToPath(new URL("./peer.mjs", import.meta.url));
 const H = "127.0.0.1";
 
 /** Start peer.mjs in `mode`; it is killed at cleanup. */
-async function spawnPeer(ctx: Ctx, mode: string): Promise<{ port: number; child: ChildProcess }> {
+async function spawnPeer(ctx: Ctx, mode: string): Promise<{ port: number; child: ChildProcess; accepted: (n: number) => Promise<void> }> {
   const child = spawn(process.execPath, [PEER, mode], { stdio: ["ignore", "pipe", "inherit"] });
   ctx.defer(async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -28,10 +28,20 @@ async function spawnPeer(ctx: Ctx, mode: string): Promise<{ port: number; child:
       await once(child, "exit");
     }
   });
-  const [line] = await once<[Buffer]>(child.stdout!, "data");
-  const port = JSON.parse(line.toString()).port as number;
+  const lines: Record<string, number>[] = [];
+  let buf = "";
+  child.stdout!.on("data", (d: Buffer) => {
+    buf += d.toString();
+    for (let i; (i = buf.indexOf("\n")) >= 0; buf = buf.slice(i + 1)) lines.push(JSON.parse(buf.slice(0, i)));
+  });
+  while (lines.length === 0) await delay(2);
+  const port = lines[0].port;
   ctx.namePort(port, "peer");
-  return { port, child };
+  /** Resolve once the peer has accepted n connections (hold mode). */
+  const accepted = async (n: number) => {
+    for (let i = 0; i < 2500 && !lines.some((l) => l.accepted === n); i++) await delay(2);
+  };
+  return { port, child, accepted };
 }
 
 /** Connect node:net sockets until one hangs: the peer's accept queue is then full. */
@@ -117,12 +127,13 @@ describe("faults", () => {
   });
 
   diff("peer process killed while idle: FIN, 'end', 'close'(false)", async (net, ctx) => {
-    const { port, child } = await spawnPeer(ctx, "hold");
+    const { port, child, accepted } = await spawnPeer(ctx, "hold");
     const c = net.connect(port, H);
     watchFault(ctx, "client", c);
     c.resume();
     await once(c, "connect");
-    await delay(20);
+    // killed before accept(), the kernel would answer RST instead of FIN
+    await accepted(1);
     child.kill("SIGKILL");
     await once(c, "close");
     ctx.snap("client", "closed", c, ["destroyed", "readyState", "bytesRead"]);
@@ -142,10 +153,11 @@ describe("faults", () => {
   });
 
   diff("peer process killed while we write: the write fails", async (net, ctx) => {
-    const { port, child } = await spawnPeer(ctx, "hold");
+    const { port, child, accepted } = await spawnPeer(ctx, "hold");
     const c = net.connect(port, H);
     watchFault(ctx, "client", c);
     await once(c, "connect");
+    await accepted(1);
     const pump = writer(c, 3);
     c.on("drain", pump);
     pump();

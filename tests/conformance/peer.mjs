@@ -4,7 +4,8 @@
 //   echo     echo every byte back, end after the client ends; prints
 //            {"received":N,"sha256":"..."} for each connection when it ends
 //   send     write 64 KiB chunks forever (until killed)
-//   hold     accept and keep connections open without reading
+//   hold     accept and keep connections open without reading; prints
+//            {"accepted":N} for each connection
 //   blocked  listen with backlog 1 and never accept (the event loop blocks
 //            after 'listening'), so the accept queue fills up
 import net from "node:net";
@@ -34,6 +35,7 @@ const srv = net.createServer({ pauseOnConnect: mode === "hold" }, (c) => {
     pump();
   } else {
     held.push(c);
+    process.stdout.write(JSON.stringify({ accepted: held.length }) + "\n");
   }
 });
 srv.listen({ port: 0, host, backlog: mode === "blocked" ? 1 : 511 }, () => {
