@@ -50,6 +50,8 @@ export class ServerBase extends EventEmitter implements HandleOwner {
   #pipeName: string | undefined = undefined;
   #unref = false;
   #maxConnections: unknown = undefined;
+  /** listen(port, host) waits for its host lookup: Node's `_handle` is still null */
+  #lookupPending = false;
 
   static {
     serverEvent = (s, ev, a, b) => s.#onEvent(ev, a, b);
@@ -91,7 +93,10 @@ export class ServerBase extends EventEmitter implements HandleOwner {
     const normalized = normalizeArgs(args);
     let options = normalized[0];
     const cb = normalized[1];
-    if (this.#h !== 0) throw ERR_SERVER_ALREADY_LISTEN();
+    if (this.#h !== 0 && !this.#lookupPending) throw ERR_SERVER_ALREADY_LISTEN();
+    // Node has no handle while the host lookup of a previous listen() runs: that
+    // listen is abandoned for this one.
+    if (this.#h !== 0) this.#abandonPending();
     if (cb !== null) this.once("listening", cb);
     const backlogFromArgs =
       toNumber(args.length > 1 && args[1]) || toNumber(args.length > 2 && args[2]);
@@ -118,6 +123,7 @@ export class ServerBase extends EventEmitter implements HandleOwner {
         // node:dns's check, which node:net reaches synchronously
         throw ERR_INVALID_ARG_TYPE("hostname", "string", options.host);
       }
+      this.#lookupPending = Boolean(options.host);
       this.#start(backend.listenTcp({
         host: options.host || undefined,
         port: (options.port as number) | 0,
@@ -153,6 +159,7 @@ export class ServerBase extends EventEmitter implements HandleOwner {
 
   #start(res: number | ErrorInfo): void {
     if (typeof res !== "number") {
+      this.#lookupPending = false;
       process.nextTick(emitErrorNT, this, errorFromInfo(res));
       return;
     }
@@ -179,6 +186,7 @@ export class ServerBase extends EventEmitter implements HandleOwner {
     switch (ev) {
       case BEv.Listening:
         if (this.#h === 0) return;
+        this.#lookupPending = false;
         this.#bound = true;
         this.emit("listening");
         return;
@@ -212,6 +220,7 @@ export class ServerBase extends EventEmitter implements HandleOwner {
         return;
       case BEv.Error: {
         const err = errorFromInfo(a as ErrorInfo);
+        this.#lookupPending = false;
         const h = this.#h;
         if (h !== 0 && !this.#bound) {
           // A failed bind: Node drops the handle, so listen() may be retried.
@@ -228,9 +237,17 @@ export class ServerBase extends EventEmitter implements HandleOwner {
     }
   }
 
+  #abandonPending(): void {
+    const h = this.#h;
+    this.#lookupPending = false;
+    this.#h = 0;
+    this.#bound = false;
+    if (h !== 0) this.#ctx.backend.serverClose(h);
+  }
+
   /** Whether a listening handle is open (Node's `this._handle`). */
   _hasHandle(): boolean {
-    return this.#h !== 0;
+    return this.#h !== 0 && !this.#lookupPending;
   }
 
   /** Called by an accepted socket's _destroy. */
@@ -245,6 +262,9 @@ export class ServerBase extends EventEmitter implements HandleOwner {
   }
 
   close(cb?: (err?: Error) => void): this {
+    // During the host lookup Node has no handle yet: closing then cancels the
+    // listen and reports ERR_SERVER_NOT_RUNNING.
+    if (this.#lookupPending) this.#abandonPending();
     if (typeof cb === "function") {
       if (this.#h === 0) {
         this.once("close", function close() {

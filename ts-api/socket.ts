@@ -31,6 +31,7 @@ import {
   ERR_SOCKET_CLOSED_BEFORE_CONNECTION,
   ERR_SOCKET_CONNECTION_TIMEOUT,
   errorFromInfo,
+  exceptionWithHostPort,
 } from "./errors.ts";
 import { isIP } from "./ip.ts";
 import {
@@ -226,6 +227,21 @@ export class SocketBase extends Duplex implements HandleOwner {
       throw ERR_MISSING_ARGS(["options", "port", "path"]);
     }
     if (this.write !== SocketBase.prototype.write) this.write = SocketBase.prototype.write;
+    if (this.#h !== 0 && !this.destroyed && this.connecting && !options.path) {
+      // node:net connects the same handle again while it connects: EALREADY.
+      if (cb !== null) this.once("connect", cb);
+      const h = this.#h;
+      const port = validatePort(options.port ?? 0);
+      const host = options.host || "localhost";
+      process.nextTick(() => {
+        if (this.destroyed || this.#h !== h) return;
+        const local = this.#ctx.backend.socketInfo(h).local;
+        const ex = exceptionWithHostPort(-114, "connect", host, port,
+          local ? `${local.address}:${local.port}` : undefined, "EALREADY");
+        this.destroy(ex);
+      });
+      return this;
+    }
     if (this.#h !== 0 && !this.destroyed) {
       // node:net reconnects the same handle: the connection stays, 'connect' comes again.
       if (cb !== null) this.once("connect", cb);
