@@ -61,7 +61,11 @@ describe("listen signatures", () => {
   }
 
   diff("connect to a server listening on '::' via 127.0.0.1 (dual stack)", async (net, ctx) => {
-    const srv = net.createServer((c) => c.end("dual"));
+    const srv = net.createServer((c) => {
+      ctx.snap("server", "connection", c, ["remoteAddress", "remoteFamily", "localAddress", "localFamily"]);
+      ctx.addr("server", "conn", c);
+      c.end("dual");
+    });
     ctx.trackServer(srv);
     srv.listen(0);
     await once(srv, "listening");
