@@ -30,8 +30,11 @@ export interface NetHost {
   /** a handle, or an ErrorInfo as JSON */
   connectTcp(req: string): number | string;
   connectIpc(req: string): number | string;
-  /** bytes[offset, offset + length) are queued; an ErrorInfo as JSON on refusal */
-  write(h: number, bytes: ArrayBufferLike, offset: number, length: number): string | undefined;
+  /**
+   * bytes[offset, offset + length) are queued: undefined; or 1 when the kernel
+   * already took them all (Backend.write's `true`); or an ErrorInfo as JSON on refusal
+   */
+  write(h: number, bytes: ArrayBufferLike, offset: number, length: number): string | number | undefined;
   end(h: number): void;
   destroy(h: number, reset: boolean): void;
   pause(h: number): void;
@@ -83,8 +86,8 @@ export class GuestBackend implements Backend {
   /** Called by the host, once per event, in the driver's order. */
   deliver(h: number, ev: BEv, a?: unknown, b?: unknown, c?: unknown, d?: unknown): void {
     const which = JSON_ARG[ev];
-    if (which === 1) a = JSON.parse(a as string);
-    else if (which === 2) b = JSON.parse(b as string);
+    if (which === 1) a = typeof a === "string" ? JSON.parse(a) : a;
+    else if (which === 2) b = typeof b === "string" ? JSON.parse(b) : b;
     else if (ev === BEv.Data) a = Buffer.from(a as ArrayBuffer);
     const dispatch = this.#dispatch;
     if (dispatch === null) throw new Error("wasock: event before setDispatch");
@@ -101,9 +104,10 @@ export class GuestBackend implements Backend {
   connectIpc(req: ConnectIpc): number | ErrorInfo {
     return handleOr(this.#host.connectIpc(JSON.stringify(req)));
   }
-  write(h: number, chunk: Uint8Array): ErrorInfo | undefined {
+  write(h: number, chunk: Uint8Array): ErrorInfo | undefined | true {
     const r = this.#host.write(h, chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    return r === undefined ? undefined : (JSON.parse(r) as ErrorInfo);
+    if (r === undefined) return undefined;
+    return typeof r === "number" ? true : (JSON.parse(r) as ErrorInfo);
   }
   end(h: number): void {
     this.#host.end(h);

@@ -169,7 +169,8 @@ export class NetBridge {
         view.dispose();
       }
       const r = d.write(hh, copy);
-      return r === undefined ? undefined : ctx.newString(JSON.stringify(r));
+      if (r === undefined) return undefined;
+      return r === true ? ctx.newNumber(1) : ctx.newString(JSON.stringify(r));
     });
     fn("end", ([h]) => void d.end(this.#handle(h)));
     fn("destroy", ([h, reset]) => void d.destroy(this.#handle(h), a.bool(reset)));
@@ -196,6 +197,8 @@ export class NetBridge {
     let n = args.length;
     while (n > 0 && args[n - 1] === undefined) n--;
     const jsonAt = JSON_ARG[ev];
+    // the JSON slot is always sent, as "null" when absent
+    if (jsonAt !== undefined && n < jsonAt) n = jsonAt;
     for (let i = 0; i < n; i++) {
       const v = args[i];
       if (jsonAt === i + 1) out.push(ctx.newString(JSON.stringify(v ?? null)));

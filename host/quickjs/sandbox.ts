@@ -16,6 +16,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule }
 import type { BEv } from "../backend.ts";
 import { Args, hostFunction, NetBridge, release, type SandboxDriver } from "./bridge.ts";
 import { GuestError, readGuestError } from "./guest-error.ts";
+import { createJobRunner } from "./jobs.ts";
 import { guestSource } from "./guest-source.ts";
 import { HOST_KEY, MODULES_KEY, type GuestConfig } from "./guest/host.ts";
 import { ModuleMap } from "./modules.ts";
@@ -53,6 +54,7 @@ export class Sandbox {
   readonly #ctx: QuickJSContext;
   readonly #driver: SandboxDriver;
   readonly #bridge: NetBridge;
+  readonly #jobs: () => QuickJSHandle | null;
   readonly #modules: ModuleMap;
   #entry: { dispatch: QuickJSHandle; timer: QuickJSHandle; immediate: QuickJSHandle; ticks: QuickJSHandle } | null = null;
   #ticksPending = false;
@@ -61,13 +63,6 @@ export class Sandbox {
   #deadline = Infinity;
   #interrupted = false;
   #overMemory = false;
-  /**
-   * Set once QuickJS was interrupted or ran out of memory mid-execution: its
-   * internal state may then hold references that JS_FreeRuntime would assert on
-   * (an abort), so dispose() drops the whole wasm instance instead of freeing
-   * the runtime inside it.
-   */
-  #poisoned = false;
   readonly #memoryBytes: () => number;
   readonly #memoryCap: number;
   #timer: NodeJS.Timeout | null = null;
@@ -87,7 +82,6 @@ export class Sandbox {
   #settle: ((o: Outcome) => void) | null = null;
   #final: SandboxStats | null = null;
   readonly #diagnostics: string[];
-  #quickjsLeak: string | null = null;
 
   /** @internal use createSandbox() */
   constructor(wasm: QuickJSWASMModule, opts: ResolvedOptions, driver: SandboxDriver, diagnostics: string[] = []) {
@@ -107,12 +101,10 @@ export class Sandbox {
     rt.setInterruptHandler(() => {
       if (this.#memoryBytes() > this.#memoryCap) {
         this.#overMemory = true;
-        this.#poisoned = true;
         return true;
       }
       if (Date.now() <= this.#deadline) return false;
       this.#interrupted = true;
-      this.#poisoned = true;
       return true;
     });
     rt.setModuleLoader(
@@ -132,6 +124,7 @@ export class Sandbox {
       },
     );
     const ctx = (this.#ctx = rt.newContext());
+    this.#jobs = createJobRunner(rt, ctx);
     this.#bridge = new NetBridge(ctx, driver);
     try {
       this.#installHost();
@@ -255,23 +248,19 @@ export class Sandbox {
   }
 
   #caught(h: QuickJSHandle): void {
-    if (this.#pendingError === null) {
-      this.#pendingError = readGuestError(this.#ctx, h);
-      if (/out of memory/.test(this.#pendingError.message)) this.#poisoned = true;
-    }
+    if (this.#pendingError === null) this.#pendingError = readGuestError(this.#ctx, h);
     h.dispose();
   }
 
   /** microtasks, then ticks queued outside a callback, until both are empty */
   #runJobs(): void {
     for (;;) {
-      const r = this.#rt.executePendingJobs(-1);
-      if (r.error) {
-        this.#caught(r.error);
+      const error = this.#jobs();
+      if (error !== null) {
+        this.#caught(error);
         if (this.#interrupted || this.#overMemory) return;
         continue;
       }
-      r.dispose();
       if (!this.#ticksPending || this.#entry === null || this.#pendingError !== null) return;
       this.#ticksPending = false;
       const t = this.#ctx.callFunction(this.#entry.ticks, this.#ctx.undefined);
@@ -598,24 +587,13 @@ export class Sandbox {
       this.#main = null;
     }
     this.#ctx.dispose();
-    if (this.#poisoned) return;
     try {
       this.#rt.dispose();
     } catch (e) {
-      // QuickJS (2025-09-13, in quickjs-emscripten 0.32) sometimes keeps objects
-      // of its own alive after long socket runs (JS_FreeRuntime asserts on
-      // gc_obj_list) although every handle of ours was freed. The assertion
-      // aborts only this sandbox's own wasm instance, which is dropped with it.
-      if (!/gc_obj_list/.test(String(e))) throw e;
-      this.#quickjsLeak = this.#diagnostics.join("\n") || String(e);
+      // JS_FreeRuntime asserts when a QuickJS value is still referenced: a leak.
+      // The abort stops only this sandbox's own wasm instance.
+      const detail = this.#diagnostics.join("\n");
+      throw new Error(`wasock: the QuickJS runtime could not be freed (a leaked value): ${String(e)}${detail ? `\n${detail}` : ""}`, { cause: e });
     }
-  }
-
-  /**
-   * Why freeing the QuickJS runtime failed, if it did: QuickJS kept internal
-   * objects alive (see #teardown). null after a clean dispose().
-   */
-  get disposeFailure(): string | null {
-    return this.#quickjsLeak;
   }
 }

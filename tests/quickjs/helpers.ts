@@ -15,15 +15,7 @@ export interface GuestRun {
   lines: string[];
 }
 
-export interface RunCheck {
-  /**
-   * Accept QuickJS's own JS_FreeRuntime assertion (see Sandbox#disposeFailure):
-   * seen after long RESP pipelines on real sockets, with every handle of ours freed.
-   */
-  tolerateQuickjsLeak?: boolean;
-}
-
-export async function runGuest(source: string | URL | { source: string; filename?: string }, options: SandboxOptions = {}, check: RunCheck = {}): Promise<GuestRun> {
+export async function runGuest(source: string | URL | { source: string; filename?: string }, options: SandboxOptions = {}): Promise<GuestRun> {
   let stdout = "";
   let stderr = "";
   const sandbox = await createSandbox({
@@ -39,20 +31,19 @@ export async function runGuest(source: string | URL | { source: string; filename
     );
     run = { ...r, stdout, stderr, stats: sandbox.stats(), lines: stdout.split("\n").filter((l) => l !== "") };
   } finally {
-    disposeChecked(sandbox, check);
+    disposeChecked(sandbox);
   }
   return run;
 }
 
-/** dispose() frees the QuickJS runtime, which fails if any handle leaked */
-export function disposeChecked(sandbox: Sandbox, check: RunCheck = {}): void {
+/** dispose() frees the QuickJS runtime, which throws if any QuickJS value leaked */
+export function disposeChecked(sandbox: Sandbox): void {
   expect(() => sandbox.dispose()).not.toThrow();
-  if (!check.tolerateQuickjsLeak) expect(sandbox.disposeFailure).toBeNull();
 }
 
 /** a run that must succeed: returns stdout lines, shows stderr/error on failure */
-export async function expectOk(source: string | URL | { source: string; filename?: string }, options: SandboxOptions = {}, check: RunCheck = {}): Promise<GuestRun> {
-  const r = await runGuest(source, options, check);
+export async function expectOk(source: string | URL | { source: string; filename?: string }, options: SandboxOptions = {}): Promise<GuestRun> {
+  const r = await runGuest(source, options);
   if (!r.ok) throw new Error(`guest failed: ${r.error?.stack}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   expect(r.stats.sockets).toBe(0);
   expect(r.stats.servers).toBe(0);

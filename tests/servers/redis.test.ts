@@ -19,7 +19,7 @@ describe("redis-server", () => {
   test("SET, GET, a pipeline of 10k commands and pub/sub", async (ctx) => {
     if (skip !== null) return ctx.skip(skip);
     const port = redis!.port;
-    const r = await expectOk(join(examples, "redis.mjs"), { root: examples, allowNet: [`127.0.0.1:${port}`], args: [String(port), "10000"], cpuBudgetMs: 10_000 }, { tolerateQuickjsLeak: true });
+    const r = await expectOk(join(examples, "redis.mjs"), { root: examples, allowNet: [`127.0.0.1:${port}`], args: [String(port), "10000"], cpuBudgetMs: 10_000 });
     expect(r.lines[0]).toBe("PING -> PONG");
     expect(r.lines[1]).toBe("SET greeting -> OK");
     expect(r.lines[2]).toBe("GET greeting -> hello from QuickJS");
