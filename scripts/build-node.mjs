@@ -15,6 +15,8 @@ export default async function build() {
     sourcemap: true,
     logLevel: "warning",
     legalComments: "none",
+    // Node's names stay visible (Socket, Server, connect, ...): inspect output and stacks.
+    keepNames: true,
   };
   await Promise.all([
     esbuild({ ...common, format: "esm", outfile: join(root, "dist/node/index.mjs") }),
