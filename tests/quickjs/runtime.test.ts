@@ -239,6 +239,16 @@ describe("exit and errors", () => {
     expect(r.lines).toEqual(["caught x", "still running"]);
   });
 
+  test("memory growth inside promise jobs leaves nothing behind (see host/quickjs/jobs.ts)", async () => {
+    // each job allocates enough to grow the wasm memory while the jobs run
+    const r = await expectOk(`
+      const keep = [];
+      for (let i = 0; i < 6; i++) await Promise.resolve().then(() => keep.push(new Uint8Array(4 * 1024 * 1024)));
+      console.log(keep.length);
+    `, { memoryLimit: 128 * 1024 * 1024 });
+    expect(r.lines).toEqual(["6"]);
+  });
+
   test("a thrown non-Error value is reported", async () => {
     const r = await runGuest(`throw "plain string";`);
     expect(r.error!.message).toMatch(/plain string/);
