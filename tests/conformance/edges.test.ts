@@ -479,6 +479,18 @@ describe("timers", () => {
     await closeServer(srv);
   });
 
+  diff("idle timeout fires while writes are stuck behind a paused peer", async (net, ctx) => {
+    const { srv, client, server } = await pair(net, ctx, { pauseOnConnect: true });
+    ctx.watch("client", client, { events: ["timeout", "drain"] });
+    for (let i = 0; i < 16; i++) client.write(Buffer.alloc(1 << 20));
+    client.setTimeout(80);
+    await once(client, "timeout", 3000);
+    ctx.log("client", "still buffered", client.bufferSize > 0, "destroyed", client.destroyed);
+    client.destroy();
+    server.destroy();
+    await closeServer(srv);
+  });
+
   diff("destroy() inside the timeout callback", async (net, ctx) => {
     const { srv, client } = await pair(net, ctx);
     ctx.watch("client", client, { events: ["timeout", "close", "end", "error"] });
