@@ -6,12 +6,16 @@
  * WASOCK_CONFORMANCE_SELF=1).
  *
  * - against a node:net echo in a child process (only the client is ours);
- * - against an echo server of the same net, in process (both ends are ours).
+ * - against an echo server of the same net, in process (both ends are ours),
+ *   over TCP and over a Unix socket.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Server, Socket } from "node:net";
 import { checkLeaks, leakBaseline, once, wasockNet, type Net } from "./harness.ts";
 
@@ -116,44 +120,49 @@ describe("integrity", () => {
     }
   }, 90_000);
 
-  it("64 MiB through an echo server of the same net (both ends under test)", async () => {
-    const net: Net = await wasockNet();
-    const peerHash = createHash("sha256");
-    let peerBytes = 0;
-    let conn: Socket | undefined;
-    const srv: Server = net.createServer((s) => {
-      conn = s;
-      const rand = rng(7);
-      s.on("data", (d: Buffer) => {
-        peerHash.update(d);
-        peerBytes += d.length;
-        if (!s.write(d)) {
-          s.pause();
-          s.once("drain", () => s.resume());
-        }
-        if (rand() < 0.01) {
-          s.pause();
-          setTimeout(() => s.resume(), 1);
-        }
+  for (const transport of ["tcp", "ipc"] as const) {
+    it(`64 MiB through an echo server of the same net over ${transport} (both ends under test)`, async () => {
+      const net: Net = await wasockNet();
+      const dir = mkdtempSync(join(tmpdir(), "wsk-int-"));
+      const peerHash = createHash("sha256");
+      let peerBytes = 0;
+      let conn: Socket | undefined;
+      const srv: Server = net.createServer((s) => {
+        conn = s;
+        const rand = rng(7);
+        s.on("data", (d: Buffer) => {
+          peerHash.update(d);
+          peerBytes += d.length;
+          if (!s.write(d)) {
+            s.pause();
+            s.once("drain", () => s.resume());
+          }
+          if (rand() < 0.01) {
+            s.pause();
+            setTimeout(() => s.resume(), 1);
+          }
+        });
+        s.on("end", () => s.end());
       });
-      s.on("end", () => s.end());
-    });
-    srv.listen(0, H);
-    await once(srv, "listening");
-    try {
-      const c = net.connect((srv.address() as { port: number }).port, H);
-      await once(c, "connect");
-      const r = await pump(c, 64 * MiB, 0x5eed_0002);
-      await once(c, "close");
-      expect(r.received).toBe(64 * MiB);
-      expect(r.receivedSha).toBe(r.sentSha);
-      expect(peerBytes).toBe(64 * MiB);
-      expect(peerHash.digest("hex")).toBe(r.sentSha);
-      expect(conn?.bytesRead).toBe(64 * MiB);
-      expect(conn?.bytesWritten).toBe(64 * MiB);
-    } finally {
-      conn?.destroy();
-      await new Promise((r) => srv.close(() => r(undefined)));
-    }
-  }, 90_000);
+      if (transport === "tcp") srv.listen(0, H);
+      else srv.listen(join(dir, "echo.sock"));
+      await once(srv, "listening");
+      try {
+        const c = transport === "tcp" ? net.connect((srv.address() as { port: number }).port, H) : net.connect(join(dir, "echo.sock"));
+        await once(c, "connect");
+        const r = await pump(c, 64 * MiB, 0x5eed_0002);
+        await once(c, "close");
+        expect(r.received).toBe(64 * MiB);
+        expect(r.receivedSha).toBe(r.sentSha);
+        expect(peerBytes).toBe(64 * MiB);
+        expect(peerHash.digest("hex")).toBe(r.sentSha);
+        expect(conn?.bytesRead).toBe(64 * MiB);
+        expect(conn?.bytesWritten).toBe(64 * MiB);
+      } finally {
+        conn?.destroy();
+        await new Promise((r) => srv.close(() => r(undefined)));
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 90_000);
+  }
 });
