@@ -140,6 +140,18 @@ const rows: Row[] = [
     const port = await ctx.listen(holder, "taken");
     await probe(ctx, () => ctx.track(net.connect({ port: CLOSED, host: H, localAddress: H, localPort: port })));
   }],
+  ["connect({ localPort: free }) ECONNREFUSED names the local end", async (net, ctx) => {
+    const probeSrv = ctx.trackServer(net.createServer());
+    const port = await ctx.listen(probeSrv, "local");
+    await new Promise((r) => probeSrv.close(r));
+    await probe(ctx, () => ctx.track(net.connect({ port: CLOSED, host: H, localPort: port })));
+  }],
+  ["connect({ localAddress, localPort: free }) ECONNREFUSED names the local end", async (net, ctx) => {
+    const probeSrv = ctx.trackServer(net.createServer());
+    const port = await ctx.listen(probeSrv, "local");
+    await new Promise((r) => probeSrv.close(r));
+    await probe(ctx, () => ctx.track(net.connect({ port: CLOSED, host: H, localAddress: H, localPort: port })));
+  }],
   ["connect(port, host, 'not a function')", C(CLOSED, H, "x" as never)],
   ["connect(port, 1)", C(CLOSED, 1 as never)],
   ["connect(port) ECONNREFUSED", C(CLOSED, H)],
