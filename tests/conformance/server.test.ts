@@ -193,6 +193,24 @@ describe("server lifecycle", () => {
     await once(second, "close");
   }, (t) => expect(names(t, "second")).toContain("retrying"));
 
+  diff("after EADDRINUSE: close() reports not running; listen() again without close() works", async (net, ctx) => {
+    const holder = ctx.trackServer(net.createServer());
+    const port = await ctx.listen(holder, "taken");
+    const s = ctx.watchServer("s", net.createServer());
+    s.listen(port, "127.0.0.1");
+    await once(s, "error");
+    ctx.value("s", "listening", () => s.listening);
+    await new Promise<void>((r) => s.close((e) => (ctx.log("s", "close cb", e ?? null), r())));
+    const s2 = ctx.watchServer("s2", net.createServer());
+    s2.listen(port, "127.0.0.1");
+    await once(s2, "error");
+    ctx.value("s2", "listen again", () => s2.listen(0, "127.0.0.1") === s2);
+    await Promise.race([once(s2, "listening"), once(s2, "error")]);
+    ctx.value("s2", "listening", () => s2.listening);
+    await new Promise<void>((r) => s2.close(() => r()));
+    await new Promise<void>((r) => holder.close(() => r()));
+  });
+
   diff("listen with an AbortSignal: abort after listening closes", async (net, ctx) => {
     const ac = new AbortController();
     const srv = ctx.watchServer("server", net.createServer());
