@@ -264,6 +264,18 @@ describe("server lifecycle", () => {
     await once(srv, "close");
   }, (t) => expect(names(t, "server")).toContain("@connection"));
 
+  diff("createServer({ highWaterMark }) applies to accepted sockets", async (net, ctx) => {
+    const srv = net.createServer({ highWaterMark: 1024 } as never, (c) => {
+      ctx.value("server", "hwm", () => [c.readableHighWaterMark, c.writableHighWaterMark]);
+      ctx.value("server", "write 2000", () => c.write(Buffer.alloc(2000)));
+      c.end();
+    });
+    const port = await ctx.listen(srv);
+    const c = ctx.watch("client", net.connect(port, "127.0.0.1"), { events: ["data", "end", "close"] });
+    await once(c, "close");
+    await new Promise<void>((r) => srv.close(() => r()));
+  });
+
   diff("new Server() without new and with a listener", async (net, ctx) => {
     const Srv = net.Server as unknown as (...a: unknown[]) => Server;
     const srv = ctx.value("server", "Server() call", () => Srv((c: import("node:net").Socket) => c.end())) as Server | undefined;
