@@ -145,6 +145,17 @@ describe("IPC", () => {
     await once(again, "close");
   }, (t) => expect(names(t, "client")).toContain("data"));
 
+  diff("a Unix socket path with non-ASCII characters", async (net, ctx) => {
+    const path = ctx.tmpPath("sök-€.sock");
+    const srv = await echoAt(net, ctx, path);
+    ctx.addr("server", "listening", srv);
+    ctx.log("fs", "exists", existsSync(path));
+    const c = ctx.watch("client", net.connect(path), { events: ["connect", "data", "end", "close"] });
+    c.end("ü");
+    await once(c, "close");
+    await closeAndCheckUnlink(ctx, srv, path);
+  });
+
   diff("IPC half-open and getConnections", async (net, ctx) => {
     const path = ctx.tmpPath("h.sock");
     const srv = ctx.watchServer(

@@ -146,6 +146,20 @@ describe("server lifecycle", () => {
     await once(srv, "close");
   }, (t) => expect(names(t, "server")).toContain("drop"));
 
+  diff("maxConnections = 0 (falsy: Node applies no limit)", async (net, ctx) => {
+    const srv = ctx.watchServer("server", net.createServer((c) => c.end("never")));
+    srv.maxConnections = 0;
+    const port = await ctx.listen(srv);
+    for (const who of ["a", "b"]) {
+      const c = ctx.watch(who, net.connect(port, "127.0.0.1"), { events: ["connect", "data", "end", "close"] });
+      c.on("error", (e) => ctx.log(who, "error", (e as NodeJS.ErrnoException).code === "ECONNRESET" ? "ECONNRESET" : e));
+      await once(c, "close");
+    }
+    await new Promise<void>((r) => srv.getConnections((e, n) => (ctx.log("server", "getConnections", e, n), r())));
+    srv.close();
+    await once(srv, "close");
+  }, (t) => expect(names(t, "a")).toContain("data"));
+
   diff("ref/unref return the server; listening survives unref", async (net, ctx) => {
     const srv = ctx.watchServer("server", net.createServer());
     ctx.log("server", "unref()===srv before listen", srv.unref() === srv);
