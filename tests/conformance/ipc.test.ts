@@ -11,7 +11,7 @@ import { checkLeaks, diff, leakBaseline, names, once, type Ctx, type Net } from 
 beforeAll(leakBaseline);
 afterAll(checkLeaks);
 
-const PROPS = ["readyState", "remoteAddress", "remotePort", "remoteFamily", "localAddress", "localPort", "bytesRead", "bytesWritten"];
+const PROPS = ["readyState", "remoteAddress", "remotePort", "remoteFamily", "localAddress", "localPort", "bytesRead", "bytesWritten", "timeout"];
 
 async function echoAt(net: Net, ctx: Ctx, path: string, opts: Record<string, unknown> = {}): Promise<Server> {
   const srv = ctx.watchServer(
@@ -40,6 +40,7 @@ const sigs: Sig[] = [
   ["connect(path)", (net, p) => net.connect(p)],
   ["connect(path, cb)", (net, p, cb) => net.connect(p, cb)],
   ["connect({ path })", (net, p) => net.connect({ path: p })],
+  ["connect({ path, timeout, allowHalfOpen })", (net, p) => net.connect({ path: p, timeout: 5000, allowHalfOpen: true })],
   ["createConnection(path, cb)", (net, p, cb) => net.createConnection(p, cb)],
   ["new Socket().connect(path)", (net, p) => new net.Socket().connect(p)],
   ["new Socket().connect({ path }, cb)", (net, p, cb) => new net.Socket().connect({ path: p }, cb)],
