@@ -65,6 +65,17 @@ type ServerOpen = (kind: Kind, allowHalfOpen: boolean, pauseOnConnect: boolean) 
 
 const now = (): number => Math.floor(performance.now());
 
+/** The Conn of a node:net socket, for the shared event handlers below. */
+const kConn = Symbol("wasock.conn");
+type ConnSocket = net.Socket & { [kConn]: Conn };
+type SockHandler = (this: ConnSocket, ...args: any[]) => void;
+let onSockData: SockHandler;
+let onSockEnd: SockHandler;
+let onSockFinish: SockHandler;
+let onSockError: SockHandler;
+let onSockClose: SockHandler;
+let onSockConnect: SockHandler;
+
 /** A write entry whose completion was already reported (the kernel took it synchronously). */
 const SYNC_DONE = -1;
 /**
@@ -438,12 +449,7 @@ export class NodeDriver implements Backend {
     const sock = new net.Socket({ allowHalfOpen: true });
     this.#attach(c, sock);
     if (!c.refed) sock.unref();
-    sock.once("connect", () => {
-      if (this.#conns.get(h) !== c) return;
-      // The core does not need the local address; socketInfo() reads it from node:net when asked.
-      this.#core.onConnected(h, null, now());
-      this.#settle();
-    });
+    sock.once("connect", onSockConnect);
     if (c.kind === Kind.Ipc) {
       sock.connect({ path: c.path });
       return;
@@ -467,6 +473,7 @@ export class NodeDriver implements Backend {
     const core = this.#core;
     const h = c.h;
     c.sock = sock;
+    c.driver = this;
     c.onWrite = () => {
       const lens = c.lens;
       const len = lens[c.lensHead++];
@@ -485,40 +492,87 @@ export class NodeDriver implements Backend {
       this.#out(h, BEv.Written, 1);
       this.#settle();
     };
-    sock.on("data", (chunk: Buffer) => {
-      const r = core.onData(h, chunk, now());
-      if (r === Code.Deliver) {
-        // Flowing and nothing buffered: the core queued nothing, the chunk goes as is.
-        this.#deliver(h, chunk);
-        return;
-      }
+    (sock as ConnSocket)[kConn] = c;
+    sock.on("data", onSockData);
+    sock.on("end", onSockEnd);
+    sock.on("finish", onSockFinish);
+    sock.on("error", onSockError);
+    sock.on("close", onSockClose);
+  }
+
+  // ---- node:net socket events (shared handlers: `this` is the node:net socket) ----
+
+  #sockData(c: Conn, chunk: Buffer): void {
+    const r = this.#core.onData(c.h, chunk, now());
+    if (r === Code.Deliver) {
+      // Flowing and nothing buffered: the core queued nothing, the chunk goes as is.
+      this.#deliver(c.h, chunk);
+      return;
+    }
+    this.#settle();
+  }
+
+  #sockEnd(c: Conn): void {
+    this.#core.onEof(c.h, now());
+    this.#settle();
+  }
+
+  #sockFinish(c: Conn): void {
+    c.finished = true;
+    if (!c.endRequested || c.finishedSent || c.reportedClosed) return;
+    c.finishedSent = true;
+    this.#out(c.h, BEv.Finished);
+    this.#settle();
+  }
+
+  #sockError(c: Conn, err: NodeJS.ErrnoException): void {
+    if (c.closeRequested) return;
+    c.lastErr = err;
+    this.#core.onError(c.h, codeOfErrno(err.code), typeof err.errno === "number" ? err.errno : 0);
+    this.#settle();
+  }
+
+  #sockClose(c: Conn): void {
+    c.sockClosed = true;
+    if (c.closeRequested && !c.reportedClosed) {
+      this.#core.onClosed(c.h);
+      if (c.dropped) this.#conns.delete(c.h);
       this.#settle();
-    });
-    sock.on("end", () => {
-      core.onEof(h, now());
-      this.#settle();
-    });
-    sock.on("finish", () => {
-      c.finished = true;
-      if (!c.endRequested || c.finishedSent || c.reportedClosed) return;
-      c.finishedSent = true;
-      this.#out(h, BEv.Finished);
-      this.#settle();
-    });
-    sock.on("error", (err: NodeJS.ErrnoException) => {
-      if (c.closeRequested) return;
-      c.lastErr = err;
-      core.onError(h, codeOfErrno(err.code), typeof err.errno === "number" ? err.errno : 0);
-      this.#settle();
-    });
-    sock.on("close", () => {
-      c.sockClosed = true;
-      if (c.closeRequested && !c.reportedClosed) {
-        core.onClosed(h);
-        if (c.dropped) this.#conns.delete(h);
-        this.#settle();
-      }
-    });
+    }
+  }
+
+  #sockConnect(c: Conn): void {
+    if (this.#conns.get(c.h) !== c) return;
+    // The core does not need the local address; socketInfo() reads it from node:net when asked.
+    this.#core.onConnected(c.h, null, now());
+    this.#settle();
+  }
+
+  static {
+    onSockData = function (this: ConnSocket, chunk: Buffer) {
+      const c = this[kConn];
+      (c.driver as NodeDriver).#sockData(c, chunk);
+    };
+    onSockEnd = function (this: ConnSocket) {
+      const c = this[kConn];
+      (c.driver as NodeDriver).#sockEnd(c);
+    };
+    onSockFinish = function (this: ConnSocket) {
+      const c = this[kConn];
+      (c.driver as NodeDriver).#sockFinish(c);
+    };
+    onSockError = function (this: ConnSocket, err: NodeJS.ErrnoException) {
+      const c = this[kConn];
+      (c.driver as NodeDriver).#sockError(c, err);
+    };
+    onSockClose = function (this: ConnSocket) {
+      const c = this[kConn];
+      (c.driver as NodeDriver).#sockClose(c);
+    };
+    onSockConnect = function (this: ConnSocket) {
+      const c = this[kConn];
+      (c.driver as NodeDriver).#sockConnect(c);
+    };
   }
 
   /** how: 0 now, 1 reset (RST), 2 graceful (both sides ended, every byte flushed) */

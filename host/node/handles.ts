@@ -43,6 +43,8 @@ export class Conn {
   keepAliveDelayMs = 0;
   /** bound once per socket: node:net calls it per completed write, in order */
   onWrite: () => void = noop;
+  /** the driver that owns this handle (for the shared node:net event handlers) */
+  driver: object | null = null;
 
   constructor(h: number, kind: Kind) {
     this.h = h;
