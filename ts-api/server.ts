@@ -315,7 +315,8 @@ export class ServerBase extends EventEmitter implements HandleOwner {
 
   #applyMaxConnections(): void {
     const v = this.#maxConnections;
-    const n = typeof v === "number" && v >= 0 && v !== Infinity ? Math.ceil(v) : -1;
+    // Node tests `maxConnections && connections >= maxConnections`: 0 means no limit.
+    const n = typeof v === "number" && v > 0 && v !== Infinity ? Math.ceil(v) : -1;
     this.#ctx.backend.setMaxConnections(this.#h, n);
   }
 

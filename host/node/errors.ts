@@ -67,6 +67,11 @@ export function errorInfoOf(err: NodeJS.ErrnoException & { address?: string; por
   if (err.syscall !== undefined) info.syscall = err.syscall;
   if (err.address !== undefined) info.address = err.address;
   if (err.port !== undefined) info.port = err.port;
+  const local = err as { localAddress?: string; localPort?: number };
+  if (local.localAddress !== undefined && local.localPort !== undefined) {
+    info.localAddress = local.localAddress;
+    info.localPort = local.localPort;
+  }
   const host = err.hostname ?? hostname;
   if (host !== undefined && info.syscall === "getaddrinfo") info.hostname = host;
   if (info.syscall === undefined && !err.code?.startsWith("ERR_")) info.message = err.message;
