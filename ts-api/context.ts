@@ -7,11 +7,13 @@
  */
 import type { Backend } from "../host/backend.ts";
 
-/** The receiver of backend events for one handle (a Socket or a Server). */
-export interface HandleOwner {
-  /** Called by the module's dispatch for each backend event on this handle. */
-  readonly kind: "socket" | "server";
-}
+/**
+ * The receiver of backend events for one handle: a Socket or a Server (the
+ * module's dispatch tells them apart with instanceof, so neither carries a
+ * member node:net doesn't have).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface HandleOwner {}
 
 export interface NetContext {
   readonly backend: Backend;

@@ -67,7 +67,7 @@ export function createNetModule(backend: Backend): NetModule {
   backend.setDispatch((h, ev, a, b, c, d) => {
     const owner = owners.get(h);
     if (owner === undefined) return;
-    if (owner.kind === "socket") {
+    if (owner instanceof SocketBase) {
       if (ev === BEv.Close) owners.delete(h);
       socketEvent(owner as SocketBase, ev, a, b, c, d);
     } else {
@@ -137,7 +137,7 @@ export function createNetModule(backend: Backend): NetModule {
       let sockets = 0;
       let servers = 0;
       for (const o of owners.values()) {
-        if (o.kind === "socket") sockets++;
+        if (o instanceof SocketBase) sockets++;
         else servers++;
       }
       const core = (backend as StatsSource).stats?.() ?? {};

@@ -33,7 +33,6 @@ const kAsyncDispose: symbol = (Symbol as { asyncDispose?: symbol }).asyncDispose
   Symbol.for("nodejs.asyncDispose");
 
 export class ServerBase extends EventEmitter implements HandleOwner {
-  readonly kind = "server" as const;
   _connections = 0;
   allowHalfOpen: boolean;
   pauseOnConnect: boolean;

@@ -78,7 +78,6 @@ export let acceptSocket: (
 ) => SocketBase;
 
 export class SocketBase extends Duplex implements HandleOwner {
-  readonly kind = "socket" as const;
   connecting = false;
   server: unknown = null;
   _server: { _connectionClosed(): void } | null = null;
