@@ -13,6 +13,8 @@
  *
  * Asynchronous outcomes arrive through one dispatch function, in the order the
  * core produced them, never re-entrantly from inside a Backend call.
+ *
+ * Additions after the first version: `listenFd` (optional; host/node implements it).
  */
 
 /** Event kinds delivered through `Dispatch`. Numbers are never reused. */
@@ -138,6 +140,19 @@ export interface ListenIpc {
   pauseOnConnect: boolean;
 }
 
+/**
+ * `server.listen({ fd })` / `server.listen(handle)`: listen on an inherited
+ * socket (TCP or Unix). The host listens on the fd itself; the core accounts
+ * the server and checks its bound address against policy before anything is
+ * accepted. A bad fd is Node's asynchronous 'error' EINVAL (syscall 'listen').
+ */
+export interface ListenFd {
+  fd: number;
+  backlog?: number;
+  allowHalfOpen: boolean;
+  pauseOnConnect: boolean;
+}
+
 export interface SocketCounters {
   bytesRead: number;
   bytesWritten: number;
@@ -178,4 +193,6 @@ export interface Backend {
   getConnections(h: number): number;
   setMaxConnections(h: number, n: number): void;
   serverRef(h: number, on: boolean): void;
+  /** Optional: hosts without file descriptors (QuickJS guests) leave it out; ts-api then throws ERR_NOT_SUPPORTED. */
+  listenFd?(req: ListenFd): number | ErrorInfo;
 }

@@ -38,6 +38,7 @@ import type {
   Dispatch,
   DropInfo,
   ErrorInfo,
+  ListenFd,
   ListenIpc,
   ListenTcp,
   ServerAddress,
@@ -45,7 +46,9 @@ import type {
   SocketInfo,
 } from "../backend.ts";
 import { codeOfErrno, errorEventInfo, errorInfoOf, refusalInfo, systemCodeOf } from "./errors.ts";
-import { Conn, Listener, coreAddr, familyName, noop, socketInfoOf } from "./handles.ts";
+import { Conn, Listener, noop, socketInfoOf } from "./handles.ts";
+import { ServerSide } from "./servers.ts";
+import { EventQueue } from "./queue.ts";
 
 export interface NodeDriverOptions {
   policy?: Policy;
@@ -60,8 +63,6 @@ export interface DriverStats extends CoreStats {
   liveHandles: number;
 }
 
-/** Core's serverOpen also takes the accepted sockets' half-open and pause flags. */
-type ServerOpen = (kind: Kind, allowHalfOpen: boolean, pauseOnConnect: boolean) => number;
 
 const now = (): number => Math.floor(performance.now());
 
@@ -89,13 +90,11 @@ const EARLY_LIMIT = 64 * 1024;
 
 export class NodeDriver implements Backend {
   readonly #core: CoreApi;
-  #dispatch: Dispatch = noop;
+  readonly #events = new EventQueue();
   readonly #conns = new Map<number, Conn>();
-  readonly #listeners = new Map<number, Listener>();
-  /** queued script events: 6 slots each (h, ev, a, b, c, d) */
-  #q: unknown[] = [];
-  #flushing = false;
-  #flushScheduled = false;
+  readonly #servers: ServerSide;
+  /** the server side's map (handle -> Listener) */
+  readonly #listeners: Map<number, Listener>;
   /** records drained from the core: 4 numbers each (kind, h, a, b) */
   #recs: number[] = [];
   /** bytes of the Data records, in order */
@@ -112,10 +111,22 @@ export class NodeDriver implements Backend {
 
   constructor(opts: NodeDriverOptions = {}) {
     this.#core = opts.core ?? Core.create({ policy: opts.policy, quotas: opts.quotas, capacity: opts.capacity });
+    const self = this;
+    this.#servers = new ServerSide({
+      core: this.#core,
+      pump: () => this.#pump(),
+      settle: () => this.#settle(),
+      out: (h, ev, a, b, c, d) => this.#out(h, ev, a, b, c, d),
+      accept: (l, sock) => this.#onAccept(l, sock),
+      get disposed() { return self.#disposed; },
+      opStart: () => { this.#pendingOps++; },
+      opEnd: () => { this.#pendingOps--; },
+    });
+    this.#listeners = this.#servers.listeners;
   }
 
   setDispatch(d: Dispatch): void {
-    this.#dispatch = d;
+    this.#events.dispatch = d;
   }
 
   // ---- event plumbing -------------------------------------------------------
@@ -162,70 +173,17 @@ export class NodeDriver implements Backend {
       this.#pumping = false;
     }
     if (this.#timersUsed) this.#arm();
-    this.#scheduleFlush();
+    this.#events.scheduleFlush();
   }
-
-  #scheduleFlush(): void {
-    if (this.#q.length !== 0 && !this.#flushing && !this.#flushScheduled) {
-      this.#flushScheduled = true;
-      process.nextTick(this.#flushTick);
-    }
-  }
-
-  readonly #flushTick = (): void => {
-    this.#flushScheduled = false;
-    this.#flush();
-  };
 
   #out(h: number, ev: BEv, a?: unknown, b?: unknown, c?: unknown, d?: unknown): void {
-    this.#q.push(h, ev, a, b, c, d);
-  }
-
-  /** Dispatches queued script events in order; events queued meanwhile are dispatched too. */
-  #flush(): void {
-    if (this.#flushing) return;
-    const q = this.#q;
-    if (q.length === 0) return;
-    this.#flushing = true;
-    let i = 0;
-    try {
-      for (; i < q.length; i += 6) {
-        this.#dispatch(q[i] as number, q[i + 1] as BEv, q[i + 2], q[i + 3], q[i + 4], q[i + 5]);
-      }
-      q.length = 0;
-    } finally {
-      this.#flushing = false;
-      if (q.length !== 0) {
-        // A listener threw: keep what was not dispatched for the next tick.
-        q.splice(0, i + 6);
-        if (q.length !== 0 && !this.#flushScheduled) {
-          this.#flushScheduled = true;
-          process.nextTick(this.#flushTick);
-        }
-      }
-    }
-  }
-
-  /** Dispatches one Data event now when nothing is queued ahead of it (the hot read path). */
-  #deliver(h: number, chunk: Buffer): void {
-    if (this.#flushing || this.#q.length !== 0) {
-      this.#out(h, BEv.Data, chunk);
-      this.#flush();
-      return;
-    }
-    this.#flushing = true;
-    try {
-      this.#dispatch(h, BEv.Data, chunk);
-    } finally {
-      this.#flushing = false;
-    }
-    if (this.#q.length !== 0) this.#flush();
+    this.#events.out(h, ev, a, b, c, d);
   }
 
   /** After a node:net callback fed the core. */
   #settle(): void {
     this.#pump();
-    this.#flush();
+    this.#events.flush();
   }
 
   /** One record from the core: run an I/O request or queue a script event. */
@@ -233,7 +191,7 @@ export class NodeDriver implements Backend {
     switch (kind) {
       case Ev.IoResolve: return this.#ioResolve(h);
       case Ev.IoConnect: return this.#ioConnect(h);
-      case Ev.IoListen: return this.#ioListen(h);
+      case Ev.IoListen: return this.#servers.ioListen(h);
       case Ev.IoShutdown: {
         const c = this.#conns.get(h);
         if (c?.sock && !c.sockClosed) c.sock.end();
@@ -278,6 +236,7 @@ export class NodeDriver implements Backend {
         if (c) {
           c.reportedClosed = true;
           this.#conns.delete(h);
+          if (c.abandoned) return;
         }
         this.#out(h, BEv.Close, a === 1);
         return;
@@ -390,6 +349,7 @@ export class NodeDriver implements Backend {
 
   /** Frees a handle whose connect was refused synchronously. */
   #abandon(c: Conn): void {
+    c.abandoned = true;
     c.closeRequested = true;
     c.sockClosed = true;
     this.#core.destroy(c.h, false);
@@ -506,7 +466,7 @@ export class NodeDriver implements Backend {
     const r = this.#core.onData(c.h, chunk, now());
     if (r === Code.Deliver) {
       // Flowing and nothing buffered: the core queued nothing, the chunk goes as is.
-      this.#deliver(c.h, chunk);
+      this.#events.deliver(c.h, chunk);
       return;
     }
     this.#settle();
@@ -596,15 +556,7 @@ export class NodeDriver implements Backend {
       });
       return;
     }
-    const l = this.#listeners.get(h);
-    if (!l) return;
-    l.closing = true;
-    if (l.srv) l.srv.close();
-    setImmediate(() => {
-      if (this.#disposed || !this.#listeners.has(h)) return;
-      this.#core.onClosed(h);
-      this.#settle();
-    });
+    this.#servers.ioClose(h);
   }
 
   #ioSetOption(h: number, opt: number, value: number): void {
@@ -633,13 +585,7 @@ export class NodeDriver implements Backend {
       }
     }
     const l = this.#listeners.get(h);
-    if (l && opt === Opt.Ref) {
-      l.refed = value !== 0;
-      if (l.srv) {
-        if (l.refed) l.srv.ref();
-        else l.srv.unref();
-      }
-    }
+    if (l && opt === Opt.Ref) this.#servers.setRef(l, value !== 0);
   }
 
   write(h: number, chunk: Uint8Array): ErrorInfo | undefined | true {
@@ -690,7 +636,7 @@ export class NodeDriver implements Backend {
       // The FIN already went out (or the socket is gone): complete end() anyway.
       c.finishedSent = true;
       this.#out(h, BEv.Finished);
-      this.#scheduleFlush();
+      this.#events.scheduleFlush();
     }
   }
 
@@ -772,120 +718,38 @@ export class NodeDriver implements Backend {
     return info;
   }
 
-  // ---- servers -------------------------------------------------------------------
+  // ---- servers (host/node/servers.ts) ----------------------------------------------
 
   listenTcp(req: ListenTcp): number | ErrorInfo {
-    const core = this.#core;
-    const h = (core as unknown as { serverOpen: ServerOpen }).serverOpen(Kind.Tcp, true, req.pauseOnConnect);
-    if (h < 0) return this.#refusal(-h as Code, "listen", req.host, req.port);
-    const l = new Listener(h, Kind.Tcp);
-    l.tcp = req;
-    this.#listeners.set(h, l);
-    const host = req.host;
-    if (host === undefined || net.isIP(host) !== 0) {
-      l.bindHost = host;
-      const code = core.listenAddress(h, host ?? "::", req.port, req.backlog ?? 511);
-      if (code !== Code.Ok) {
-        this.#abandonServer(l);
-        return this.#refusal(code, "listen", host ?? "::", req.port);
-      }
-      this.#pump();
-      return h;
-    }
-    // A name: resolve it as Node does (dns.lookup), then bind its first address.
-    this.#pendingOps++;
-    const done = (err: NodeJS.ErrnoException | null, address: string): void => {
-      this.#pendingOps--;
-      if (this.#disposed || this.#listeners.get(h) !== l || l.closing) return;
-      if (err) {
-        l.lastErr = err;
-        core.onError(h, Code.NameUnresolvable, typeof err.errno === "number" ? err.errno : 0);
-        this.#settle();
-        return;
-      }
-      l.bindHost = address;
-      const code = core.listenAddress(h, address, req.port, req.backlog ?? 511);
-      if (code !== Code.Ok) {
-        const info = this.#refusal(code, "listen", address, req.port);
-        this.#abandonServer(l);
-        this.#out(h, BEv.Error, info);
-      }
-      this.#settle();
-    };
-    try {
-      dns.lookup(host, done);
-    } catch (e) {
-      process.nextTick(done, e as NodeJS.ErrnoException, "");
-    }
-    return h;
+    return this.#servers.listenTcp(req);
   }
 
   listenIpc(req: ListenIpc): number | ErrorInfo {
-    const core = this.#core;
-    const h = (core as unknown as { serverOpen: ServerOpen }).serverOpen(Kind.Ipc, true, req.pauseOnConnect);
-    if (h < 0) return this.#refusal(-h as Code, "listen", req.path);
-    const l = new Listener(h, Kind.Ipc);
-    l.ipc = req;
-    this.#listeners.set(h, l);
-    const code = core.listenPath(h, req.path, req.backlog ?? 511);
-    if (code !== Code.Ok) {
-      this.#abandonServer(l);
-      return this.#refusal(code, "listen", req.path);
-    }
-    this.#pump();
-    return h;
+    return this.#servers.listenIpc(req);
   }
 
-  #abandonServer(l: Listener): void {
-    l.closing = true;
-    this.#core.serverClose(l.h);
-    this.#pump();
+  listenFd(req: ListenFd): number | ErrorInfo {
+    return this.#servers.listenFd(req);
   }
 
-  #ioListen(h: number): void {
-    const l = this.#listeners.get(h);
-    if (!l || l.srv) return;
-    const tcp = l.tcp;
-    const srv = net.createServer({
-      allowHalfOpen: true,
-      pauseOnConnect: true,
-      noDelay: tcp?.noDelay,
-      keepAlive: tcp?.keepAlive,
-      keepAliveInitialDelay: tcp?.keepAliveInitialDelay,
-    });
-    l.srv = srv;
-    srv.on("connection", (sock: net.Socket) => this.#onAccept(l, sock));
-    srv.on("error", (err: NodeJS.ErrnoException) => {
-      if (l.closing) return;
-      l.lastErr = err;
-      this.#core.onError(h, codeOfErrno(err.code), typeof err.errno === "number" ? err.errno : 0);
-      this.#settle();
-    });
-    srv.on("listening", () => {
-      if (l.closing) return;
-      const a = srv.address();
-      const local = a !== null && typeof a === "object" ? coreAddr(a.address, a.port, a.family) : null;
-      this.#core.onListening(h, local);
-      this.#settle();
-    });
-    if (!l.refed) srv.unref();
-    if (l.ipc) {
-      srv.listen({
-        path: l.ipc.path,
-        backlog: l.ipc.backlog,
-        readableAll: l.ipc.readableAll,
-        writableAll: l.ipc.writableAll,
-        exclusive: true,
-      });
-      return;
-    }
-    srv.listen({
-      host: l.bindHost,
-      port: tcp!.port,
-      backlog: tcp!.backlog,
-      ipv6Only: tcp!.ipv6Only,
-      exclusive: true,
-    });
+  serverClose(h: number): void {
+    this.#servers.serverClose(h);
+  }
+
+  serverAddress(h: number): ServerAddress | null {
+    return this.#servers.serverAddress(h);
+  }
+
+  getConnections(h: number): number {
+    return this.#servers.getConnections(h);
+  }
+
+  setMaxConnections(h: number, n: number): void {
+    this.#servers.setMaxConnections(h, n);
+  }
+
+  serverRef(h: number, on: boolean): void {
+    this.#servers.serverRef(h, on);
   }
 
   #onAccept(l: Listener, sock: net.Socket): void {
@@ -908,47 +772,6 @@ export class NodeDriver implements Backend {
     if (pauseOnConnect) c.initialPause = true;
     else sock.resume();
     this.#settle();
-  }
-
-  serverClose(h: number): void {
-    const l = this.#listeners.get(h);
-    if (!l || l.closing) return;
-    l.closing = true;
-    if (l.srv?.listening) l.srv.close();
-    this.#core.serverClose(h);
-    this.#pump();
-  }
-
-  serverAddress(h: number): ServerAddress | null {
-    const l = this.#listeners.get(h);
-    if (!l?.srv || l.closing) return null;
-    const a = l.srv.address();
-    if (a === null) return null;
-    if (typeof a === "string") return a;
-    return { address: a.address, family: familyName(a.family), port: a.port };
-  }
-
-  getConnections(h: number): number {
-    const n = this.#core.connections(h);
-    return n < 0 ? 0 : n;
-  }
-
-  setMaxConnections(h: number, n: number): void {
-    if (!this.#listeners.has(h)) return;
-    this.#core.setMaxConnections(h, n);
-    this.#pump();
-  }
-
-  serverRef(h: number, on: boolean): void {
-    const l = this.#listeners.get(h);
-    if (!l) return;
-    l.refed = on;
-    if (l.srv) {
-      if (on) l.srv.ref();
-      else l.srv.unref();
-    }
-    this.#core.ref(h, on);
-    this.#pump();
   }
 
   // ---- time ------------------------------------------------------------------------
@@ -988,13 +811,12 @@ export class NodeDriver implements Backend {
   /** Whether anything here should keep the event loop alive (a ref'ed socket or server, a lookup). */
   hasRefs(): boolean {
     if (this.#pendingOps > 0) return true;
+    // A closing handle counts until its Close/ServerClose record (as a closing
+    // libuv handle keeps Node's loop alive until its close callback ran).
     for (const c of this.#conns.values()) {
-      if (c.refed && !c.reportedClosed && (c.sock === null ? !c.closeRequested : !c.sockClosed)) return true;
+      if (c.refed && !c.reportedClosed && (c.sock === null || !c.sockClosed)) return true;
     }
-    for (const l of this.#listeners.values()) {
-      if (l.refed && !l.closing) return true;
-    }
-    return false;
+    return this.#servers.hasRefs();
   }
 
   /** Closes every node:net socket and server at once; the driver is unusable afterwards. */
@@ -1007,14 +829,9 @@ export class NodeDriver implements Backend {
       c.closeRequested = true;
       c.sock?.destroy();
     }
-    for (const l of this.#listeners.values()) {
-      l.closing = true;
-      if (l.srv?.listening) l.srv.close();
-    }
+    this.#servers.dispose();
     this.#conns.clear();
-    this.#listeners.clear();
-    this.#q.length = 0;
-    this.#dispatch = noop;
+    this.#events.clear();
   }
 }
 

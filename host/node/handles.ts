@@ -33,6 +33,8 @@ export class Conn {
   reportedClosed = false;
   /** refused by maxConnections: the core frees it without a Close event */
   dropped = false;
+  /** its connect was refused synchronously: the caller never got the handle, so no Close is dispatched */
+  abandoned = false;
   /** the script asked for end(); node:net's 'finish' seen; Finished dispatched */
   endRequested = false;
   finished = false;

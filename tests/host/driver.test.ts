@@ -215,3 +215,101 @@ describe("NodeDriver servers", () => {
     blocker.close();
   });
 });
+
+/** A TCP socket bound to 127.0.0.1 and not listening, as an inherited fd would be. */
+function boundFd(): { fd: number; port: number } {
+  const { TCP, constants } = (process as unknown as { binding(n: string): any }).binding("tcp_wrap");
+  const t = new TCP(constants.SERVER);
+  expect(t.bind("127.0.0.1", 0)).toBe(0);
+  const out: { port?: number } = {};
+  t.getsockname(out);
+  // The listening server takes the fd over and closes it; this handle is never
+  // closed (it is not active: it keeps nothing alive), so the fd is closed once.
+  return { fd: t.fd as number, port: out.port as number };
+}
+
+describe("NodeDriver listenFd", () => {
+  it("listens on an inherited fd: Listening, connections accounted, ServerClose", async () => {
+    const { fd, port } = boundFd();
+    const d = driver();
+    const rec = recorder(d);
+    const sh = d.listenFd({ fd, allowHalfOpen: true, pauseOnConnect: false }) as number;
+    expect(typeof sh).toBe("number");
+    const [, , addr] = await rec.waitFor(sh, BEv.Listening);
+    expect(addr).toEqual({ address: "127.0.0.1", family: "IPv4", port });
+    const c = net.connect(port, "127.0.0.1");
+    const [, , nh] = await rec.waitFor(sh, BEv.Connection);
+    expect(d.getConnections(sh)).toBe(1);
+    d.write(nh as number, Buffer.from("hi"));
+    const [data] = await once<Buffer>(c, "data").then((b) => [b]);
+    expect(String(data)).toBe("hi");
+    c.end();
+    await rec.waitFor(nh as number, BEv.End);
+    d.destroy(nh as number, false);
+    await rec.waitFor(nh as number, BEv.Close);
+    d.serverClose(sh);
+    await rec.waitFor(sh, BEv.ServerClose);
+    expect(d.stats().liveHandles).toBe(0);
+  });
+
+  it("a bound address the policy denies: ERR_ACCESS_DENIED, nothing accepted", async () => {
+    const { fd, port } = boundFd();
+    const d = driver({ policy: { connect: { default: "allow", allow: [], deny: [] }, listen: { default: "allow", allow: [], deny: [{ cidr: "127.0.0.0/8" }] } } });
+    const res = d.listenFd({ fd, allowHalfOpen: true, pauseOnConnect: false });
+    expect(res).toMatchObject({ code: "ERR_ACCESS_DENIED", syscall: "listen", address: "127.0.0.1", port });
+    const c = net.connect(port, "127.0.0.1");
+    const err = await once<NodeJS.ErrnoException>(c, "error");
+    expect(err.code).toBe("ECONNREFUSED");
+    await delay(20);
+    expect(d.stats().liveHandles).toBe(0);
+  });
+
+  it("a bad fd: Node's 'error' EINVAL (syscall listen, address null); the server can still be closed", async () => {
+    const d = driver();
+    const rec = recorder(d);
+    const sh = d.listenFd({ fd: 99999, allowHalfOpen: true, pauseOnConnect: false }) as number;
+    expect(typeof sh).toBe("number");
+    const [, , err] = await rec.waitFor(sh, BEv.Error);
+    expect(err).toMatchObject({ code: "EINVAL", errno: -22, syscall: "listen", address: null });
+    expect(d.serverAddress(sh)).toBe(null);
+    d.serverClose(sh);
+    await rec.waitFor(sh, BEv.ServerClose);
+    expect(d.stats().liveHandles).toBe(0);
+  });
+});
+
+describe("NodeDriver hasRefs", () => {
+  it("a closing server counts until its ServerClose record", async () => {
+    const d = driver();
+    const rec = recorder(d);
+    const sh = d.listenTcp({ host: "127.0.0.1", port: 0, allowHalfOpen: false, pauseOnConnect: false }) as number;
+    await rec.waitFor(sh, BEv.Listening);
+    const port = (d.serverAddress(sh) as { port: number }).port;
+    const c = net.connect(port, "127.0.0.1");
+    const [, , nh] = await rec.waitFor(sh, BEv.Connection);
+    d.serverClose(sh);
+    // the accepted connection is still open: the server has not closed yet
+    await delay(20);
+    expect(rec.events.some((r) => r[0] === sh && r[1] === BEv.ServerClose)).toBe(false);
+    d.ref(nh as number, false);
+    expect(d.hasRefs()).toBe(true);
+    c.destroy();
+    await rec.waitFor(nh as number, BEv.End);
+    d.destroy(nh as number, false);
+    await rec.waitFor(sh, BEv.ServerClose);
+    expect(d.hasRefs()).toBe(false);
+  });
+});
+
+describe("NodeDriver refusals", () => {
+  it("a connect the policy refuses at once returns an ErrorInfo and dispatches nothing", async () => {
+    const d = driver({ policy: { connect: { default: "allow", allow: [], deny: [{ cidr: "10.0.0.0/8" }] },
+      listen: { default: "allow", allow: [], deny: [] } } });
+    const rec = recorder(d);
+    const res = d.connectTcp({ host: "10.1.2.3", port: 80, allowHalfOpen: true, resolved: true });
+    expect(res).toMatchObject({ code: "ERR_ACCESS_DENIED", syscall: "connect", address: "10.1.2.3", port: 80 });
+    await delay(20);
+    expect(rec.events).toEqual([]);
+    expect(d.stats().liveHandles).toBe(0);
+  });
+});
