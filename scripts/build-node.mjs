@@ -20,7 +20,9 @@ export default async function build() {
   };
   await Promise.all([
     esbuild({ ...common, format: "esm", outfile: join(root, "dist/node/index.mjs") }),
-    esbuild({ ...common, format: "cjs", outfile: join(root, "dist/node/index.cjs") }),
+    // require() gets node:net's shape (no .default): ts-api/node-require.cts
+    esbuild({ ...common, entryPoints: [join(root, "ts-api/node-require.cts")], format: "cjs",
+      outfile: join(root, "dist/node/index.cjs") }),
   ]);
 }
 

@@ -43,14 +43,25 @@ function expectNodeNames(mod: Record<string, unknown>): void {
 describe("dist/node", () => {
   it("index.cjs loads with require() and works", async () => {
     const require = createRequire(import.meta.url);
-    const mod = require(join(root, "dist/node/index.cjs")) as Record<string, unknown>;
-    expectNodeNames(mod);
-    expect(await roundTrip(mod.default as NetLike)).toBe("built");
+    const mod = require(join(root, "dist/node/index.cjs")) as Record<string | symbol, unknown>;
+    // shaped like require("net"): node:net's names, plus createNet; no .default
+    expect(Object.keys(mod).filter((k) => k !== "createNet").sort()).toEqual(NET_NAMES);
+    expect("default" in mod).toBe(false);
+    expect(typeof mod.createNet).toBe("function");
+    expect(typeof mod[Symbol.for("wasock.stats")]).toBe("function");
+    expect(await roundTrip(mod as unknown as NetLike)).toBe("built");
+    expect(typeof (mod[Symbol.for("wasock.stats")] as () => { liveHandles: number })().liveHandles).toBe("number");
+    // the package's own "require" condition resolves to the same file
+    expect(require.resolve("wasock/node")).toBe(join(root, "dist/node/index.cjs"));
+    const own = (mod.createNet as NetLike["createNet"])({ allowNet: ["127.0.0.1:*"] });
+    expect(await roundTrip(own as NetLike)).toBe("built");
   });
 
   it("index.mjs loads with import and works", async () => {
     const mod = (await import(pathToFileURL(join(root, "dist/node/index.mjs")).href)) as Record<string, unknown>;
     expectNodeNames(mod);
+    expect(typeof (mod.default as Record<symbol, unknown>)[Symbol.for("wasock.stats")]).toBe("function");
+    expect(mod.connect).toBe((mod.default as NetLike).connect);
     expect(await roundTrip(mod.default as NetLike)).toBe("built");
     const own = (mod.createNet as NetLike["createNet"])({ allowNet: ["127.0.0.1:*"] });
     expect(await roundTrip(own as NetLike)).toBe("built");
