@@ -13,9 +13,11 @@
  * Bytes: guest -> host is one copy out of the guest's ArrayBuffer; host ->
  * guest is one `newArrayBuffer`.
  */
+import { Buffer } from "node:buffer";
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
 import { BEv, type Backend, type ErrorInfo } from "../backend.ts";
 import { JSON_ARG } from "../../ts-api/guest.ts";
+import { defineHostFunction } from "./host-calls.ts";
 
 /** What the sandbox needs from its driver: a Backend plus lifecycle. */
 export interface SandboxDriver extends Backend {
@@ -47,17 +49,9 @@ export function guestErrorHandle(ctx: QuickJSContext, e: unknown): QuickJSHandle
   return h;
 }
 
-/** Install `impl` as `obj[name]`; host exceptions become guest exceptions. */
+/** Install `impl` as `obj[name]`; host exceptions become guest exceptions (see host-calls.ts). */
 export function hostFunction(ctx: QuickJSContext, obj: QuickJSHandle, name: string, impl: Impl): void {
-  const f = ctx.newFunction(name, (...args) => {
-    try {
-      return impl(args);
-    } catch (e) {
-      return { error: guestErrorHandle(ctx, e) };
-    }
-  });
-  ctx.setProp(obj, name, f);
-  f.dispose();
+  defineHostFunction(ctx, obj, name, impl, (e) => guestErrorHandle(ctx, e));
 }
 
 /** Dispose handles made for a call; the context's static values (undefined, null, true, false) are never disposed. */
@@ -164,7 +158,11 @@ export class NetBridge {
       let copy: Uint8Array;
       try {
         if (offset + length > view.value.byteLength) throw new HostCallError("ERR_OUT_OF_RANGE", "host call: the range is outside the buffer");
-        copy = view.value.slice(offset, offset + length);
+        // allocUnsafe: small writes come from Node's pool, off V8's heap. A fresh
+        // small ArrayBuffer (slice()) lives on V8's heap and is moved off it by
+        // every socket write.
+        copy = Buffer.allocUnsafe(length);
+        copy.set(view.value.subarray(offset, offset + length));
       } finally {
         view.dispose();
       }

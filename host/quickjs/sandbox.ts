@@ -14,7 +14,8 @@ import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten";
 import type { BEv } from "../backend.ts";
-import { Args, hostFunction, NetBridge, release, type SandboxDriver } from "./bridge.ts";
+import { Args, guestErrorHandle, hostFunction, NetBridge, release, type SandboxDriver } from "./bridge.ts";
+import { installFastHostCalls } from "./host-calls.ts";
 import { GuestError, readGuestError } from "./guest-error.ts";
 import { createJobRunner } from "./jobs.ts";
 import { guestSource } from "./guest-source.ts";
@@ -124,6 +125,7 @@ export class Sandbox {
       },
     );
     const ctx = (this.#ctx = rt.newContext());
+    installFastHostCalls(ctx, (e) => guestErrorHandle(ctx, e));
     this.#jobs = createJobRunner(rt, ctx);
     this.#bridge = new NetBridge(ctx, driver);
     try {
