@@ -14,7 +14,8 @@
  * Asynchronous outcomes arrive through one dispatch function, in the order the
  * core produced them, never re-entrantly from inside a Backend call.
  *
- * Additions after the first version: `listenFd` (optional; host/node implements it).
+ * Additions after the first version: `listenFd` (optional; host/node implements it);
+ * BEv.Resolved with ConnectTcp.multi and ConnectTcp.name (autoSelectFamily when the host resolves).
  */
 
 /** Event kinds delivered through `Dispatch`. Numbers are never reused. */
@@ -45,6 +46,15 @@ export const enum BEv {
   Drop = 12,
   /** the write side finished its FIN (shutdown completed) */
   Finished = 13,
+  /**
+   * Only for a ConnectTcp with `multi`: the host resolved the name to several
+   * addresses. a: { address, family }[] in the resolver's order, b: the name.
+   * The handle ends: Close(false) follows, which the caller may ignore (as a
+   * QuickJS bridge, it still frees the handle on it). The caller runs Node's
+   * attempts (lookupAndConnectMultiple) with one connectTcp per address,
+   * each with `resolved: true` and `name` set to b.
+   */
+  Resolved = 14,
 }
 
 export type Dispatch = (h: number, ev: BEv, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => void;
@@ -106,6 +116,18 @@ export interface ConnectTcp {
   autoSelectFamilyAttemptTimeout?: number;
   /** true when `host` is already an IP (from the script's own `lookup`) */
   resolved?: boolean;
+  /**
+   * With `resolved`: the name `host` was resolved from. The policy checks the
+   * name, then the address as if the host had resolved it (a name allowed by a
+   * rule allows its addresses), and no Lookup event is dispatched.
+   */
+  name?: string;
+  /**
+   * The caller handles BEv.Resolved: when the host's own lookup gives several
+   * addresses, it hands them over instead of connecting to the first
+   * (autoSelectFamily: set it when family is 0 and there is no localAddress).
+   */
+  multi?: boolean;
   allowHalfOpen: boolean;
   /** ms; 0 = none. Armed before the connect, as Node's `timeout` option. */
   timeout?: number;

@@ -268,6 +268,8 @@ export class NodeDriver implements Backend {
       }
       case Ev.Lookup: {
         const c = this.#conns.get(h);
+        // an attempt at an address the caller resolved: its 'lookup' events were its own
+        if (c?.tcp?.resolved) return;
         const peer = this.#core.peerAddress(h);
         this.#out(h, BEv.Lookup, null, peer?.address, peer?.family, c?.host);
         return;
@@ -314,8 +316,12 @@ export class NodeDriver implements Backend {
       this.#timersUsed = true;
       core.setTimeout(h, req.timeout, t);
     }
-    const code = req.resolved || net.isIP(req.host) !== 0
-      ? core.connectAddress(h, req.host, req.port, t)
+    const ip = net.isIP(req.host);
+    // An address resolved from a name: the core checks the name, then (at once, in
+    // #ioResolve) the address as the name's, as if it had resolved it itself.
+    const viaName = req.resolved === true && ip !== 0 && typeof req.name === "string";
+    const code = viaName ? core.connectName(h, req.name!, req.port, t)
+      : req.resolved || ip !== 0 ? core.connectAddress(h, req.host, req.port, t)
       : core.connectName(h, req.host, req.port, t);
     if (code !== Code.Ok) {
       this.#abandon(c);
@@ -360,6 +366,13 @@ export class NodeDriver implements Backend {
     const c = this.#conns.get(h);
     const req = c?.tcp;
     if (!c || !req) return;
+    if (req.resolved) {
+      // connectTcp's `name` path: the address is known, only the core's check is left.
+      c.resolved = req.host;
+      const code = this.#core.onResolved(h, req.host, net.isIP(req.host) === 6 ? 6 : 4, now());
+      if (code !== Code.Ok && code !== Code.PolicyDenied) this.#core.onError(h, code, 0);
+      return;
+    }
     const family = req.family === 4 || req.family === 6 ? req.family : 0;
     let hints = req.hints || 0;
     if (family === 0 && hints === 0) hints = dns.ADDRCONFIG;
@@ -375,8 +388,16 @@ export class NodeDriver implements Backend {
         this.#settle();
         return;
       }
-      // One address is tried: the first answer (Node's first choice). With
-      // autoSelectFamily Node would race the others; see docs/node.md.
+      if (req.multi && addresses.length > 1) {
+        // autoSelectFamily: the caller runs Node's attempts over every address
+        // (BEv.Resolved); this handle ends here (Close(false) follows).
+        const list = addresses.map((x) => ({ address: x.address, family: x.family }));
+        this.#out(h, BEv.Resolved, list, req.host);
+        core.destroy(h, false);
+        this.#settle();
+        return;
+      }
+      // Without `multi` one address is tried: the first answer (Node's first choice).
       const chosen = addresses[0];
       if (chosen === undefined) {
         const e = Object.assign(new Error(`getaddrinfo ENOTFOUND ${req.host}`), {

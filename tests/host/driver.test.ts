@@ -4,7 +4,8 @@
  * core's table after each test.
  */
 import * as net from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { createRequire, syncBuiltinESMExports } from "node:module";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BEv } from "../../host/backend.ts";
 import type { ErrorInfo } from "../../host/backend.ts";
 import { NodeDriver } from "../../host/node/driver.ts";
@@ -311,5 +312,85 @@ describe("NodeDriver refusals", () => {
     await delay(20);
     expect(rec.events).toEqual([]);
     expect(d.stats().liveHandles).toBe(0);
+  });
+});
+
+describe("NodeDriver autoSelectFamily (ConnectTcp.multi, ConnectTcp.name)", () => {
+  const dnsCjs = createRequire(import.meta.url)("node:dns") as typeof import("node:dns");
+  const realLookup = dnsCjs.lookup;
+  const TWO = [{ address: "127.0.0.1", family: 4 }, { address: "::1", family: 6 }];
+  beforeAll(() => {
+    // a name with two addresses, without touching /etc/hosts
+    (dnsCjs as { lookup: unknown }).lookup = (host: string, opts: unknown, cb: Function) => {
+      if (host === "two.wasock.test") return process.nextTick(cb, null, TWO.map((x) => ({ ...x })));
+      return (realLookup as Function)(host, opts, cb);
+    };
+    syncBuiltinESMExports();
+  });
+  afterAll(() => {
+    (dnsCjs as { lookup: unknown }).lookup = realLookup;
+    syncBuiltinESMExports();
+  });
+  const allowName = (name: string) => ({
+    connect: { default: "deny" as const, allow: [{ host: name }], deny: [] },
+    listen: { default: "allow" as const, allow: [], deny: [] },
+  });
+
+  it("with multi, several addresses are handed over (Resolved), then the handle closes", async () => {
+    const d = driver();
+    const rec = recorder(d);
+    const h = d.connectTcp({ host: "two.wasock.test", port: 1, allowHalfOpen: true, multi: true }) as number;
+    const [, , list, name] = await rec.waitFor(h, BEv.Resolved);
+    expect(list).toEqual(TWO);
+    expect(name).toBe("two.wasock.test");
+    await delay(20);
+    expect(rec.events.map((r) => r.slice(1, 3))).toEqual([[BEv.Resolved, list], [BEv.Close, false]]);
+    expect(d.stats().liveHandles).toBe(0);
+    expect(d.hasRefs()).toBe(false);
+  });
+
+  it("without multi, the first address is tried (one Lookup, then Connect)", async () => {
+    const { srv, port } = await echoServer();
+    const d = driver();
+    const rec = recorder(d);
+    const h = d.connectTcp({ host: "two.wasock.test", port, allowHalfOpen: true }) as number;
+    await rec.waitFor(h, BEv.Connect);
+    expect(rec.events.filter((r) => r[0] === h).map((r) => r[1])).toEqual([BEv.Lookup, BEv.Connect]);
+    expect(rec.events[0].slice(2, 6)).toEqual([null, "127.0.0.1", 4, "two.wasock.test"]);
+    d.destroy(h, false);
+    await rec.waitFor(h, BEv.Close);
+    srv.close();
+  });
+
+  it("an attempt with name: a rule allowing the name allows its address; no Lookup event", async () => {
+    const { srv, port } = await echoServer();
+    const d = driver({ policy: allowName("two.wasock.test") });
+    const rec = recorder(d);
+    // without the name the address alone is denied
+    expect(d.connectTcp({ host: "127.0.0.1", port, allowHalfOpen: true, resolved: true }))
+      .toMatchObject({ code: "ERR_ACCESS_DENIED" });
+    const h = d.connectTcp({ host: "127.0.0.1", port, allowHalfOpen: true, resolved: true,
+      name: "two.wasock.test" }) as number;
+    expect(typeof h).toBe("number");
+    await rec.waitFor(h, BEv.Connect);
+    expect(rec.events.filter((r) => r[0] === h).map((r) => r[1])).toEqual([BEv.Connect]);
+    d.destroy(h, false);
+    await rec.waitFor(h, BEv.Close);
+    srv.close();
+  });
+
+  it("an attempt with a denied name is refused at once; a denied address of an allowed-by-default name fails with Error", async () => {
+    const d = driver({ policy: {
+      connect: { default: "allow", allow: [], deny: [{ host: "bad.wasock.test" }, { cidr: "::1" }] },
+      listen: { default: "allow", allow: [], deny: [] },
+    } });
+    const rec = recorder(d);
+    expect(d.connectTcp({ host: "127.0.0.1", port: 1, allowHalfOpen: true, resolved: true, name: "bad.wasock.test" }))
+      .toMatchObject({ code: "ERR_ACCESS_DENIED" });
+    const h = d.connectTcp({ host: "::1", port: 1, allowHalfOpen: true, resolved: true, name: "two.wasock.test" }) as number;
+    const [, , err] = await rec.waitFor(h, BEv.Error);
+    expect(err).toMatchObject({ code: "ERR_ACCESS_DENIED", syscall: "connect", address: "::1", port: 1 });
+    await rec.waitFor(h, BEv.Close);
+    expect(rec.events.filter((r) => r[0] === h).map((r) => r[1])).toEqual([BEv.Error, BEv.Close]);
   });
 });
