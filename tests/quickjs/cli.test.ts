@@ -1,6 +1,6 @@
 // The `wasock run` command: exit codes, flags, and the policy hint.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +44,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("wasock run", () => {
   test("npm start's command: the echo example exits 0 and prints the exchange", async () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe("node bin/wasock.mjs run examples/echo.mjs --allow-net=127.0.0.1:*");
     const r = await wasock(["run", "examples/echo.mjs", "--allow-net=127.0.0.1:*"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
