@@ -58,7 +58,8 @@ export interface NetHost {
 }
 
 /**
- * Which argument of each event the host sends as JSON text (1 = a, 2 = b).
+ * Which argument of each event the host sends as JSON text (1 = a, 2 = b), or
+ * as null when the driver gave none.
  * The host side (host/quickjs/bridge.ts) encodes with the same table.
  */
 export const JSON_ARG: Readonly<Record<number, 1 | 2>> = {

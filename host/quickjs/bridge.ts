@@ -195,11 +195,11 @@ export class NetBridge {
     let n = args.length;
     while (n > 0 && args[n - 1] === undefined) n--;
     const jsonAt = JSON_ARG[ev];
-    // the JSON slot is always sent, as "null" when absent
+    // the JSON slot is always sent: null when absent (no JSON to parse)
     if (jsonAt !== undefined && n < jsonAt) n = jsonAt;
     for (let i = 0; i < n; i++) {
       const v = args[i];
-      if (jsonAt === i + 1) out.push(ctx.newString(JSON.stringify(v ?? null)));
+      if (jsonAt === i + 1) out.push(v === undefined || v === null ? ctx.null : ctx.newString(JSON.stringify(v)));
       else out.push(this.#value(v));
     }
     return out;

@@ -115,8 +115,15 @@ class Process extends EventEmitter {
     },
     { bigint: (): bigint => BigInt(Math.round(performanceNow() * 1e6)) },
   );
-  nextTick(fn: (...args: unknown[]) => unknown, ...args: unknown[]): void {
-    loop.nextTick(fn, ...args);
+  /** nextTick(fn, ...args): the arguments are read from `arguments`, so the common nextTick(fn) makes no array */
+  nextTick(fn: (...args: unknown[]) => unknown): void {
+    const n = arguments.length;
+    let args: unknown[] | undefined;
+    if (n > 1) {
+      args = new Array<unknown>(n - 1);
+      for (let i = 1; i < n; i++) args[i - 1] = arguments[i];
+    }
+    loop.queueTick(fn, args);
   }
   cwd(): string {
     return config.cwd;

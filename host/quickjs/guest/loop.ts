@@ -25,6 +25,8 @@ export interface Loop {
   clearImmediate(t: unknown): void;
   queueMicrotask(fn: () => void): void;
   nextTick(fn: Fn, ...args: unknown[]): void;
+  /** nextTick with the arguments as an array (undefined for none) */
+  queueTick(fn: Fn, args: unknown[] | undefined): void;
   /** run `fn` as one host callback: errors go to `uncaught`, then the tick queue is drained */
   enter(fn: () => void): void;
   /** run the earliest timer due at `now`; 1 when another one is due */
@@ -140,7 +142,8 @@ class LoopImpl implements Loop {
   #batch = 0;
   #reportedImm = false;
   #reportedImmRef = false;
-  #ticks: Array<{ fn: Fn; args: unknown[] }> = [];
+  /** pairs: fn, args (undefined for none); flat, as nextTick is on every hot path of readable-stream */
+  #ticks: unknown[] = [];
   #inEntry = false;
   #ticksReported = false;
 
@@ -276,8 +279,12 @@ class LoopImpl implements Loop {
   }
 
   nextTick(fn: Fn, ...args: unknown[]): void {
+    this.queueTick(fn, args.length === 0 ? undefined : args);
+  }
+
+  queueTick(fn: Fn, args: unknown[] | undefined): void {
     checkCallback(fn);
-    this.#ticks.push({ fn, args });
+    this.#ticks.push(fn, args);
     // Outside a callback (top-level code, a microtask), the host drains the
     // queue once the microtasks ran, as Node does after an ES module's body.
     if (!this.#inEntry && !this.#ticksReported) {
@@ -296,9 +303,12 @@ class LoopImpl implements Loop {
     let i = 0;
     const q = this.#ticks;
     while (i < q.length) {
-      const t = q[i++]!;
+      const fn = q[i] as Fn;
+      const args = q[i + 1] as unknown[] | undefined;
+      i += 2;
       try {
-        t.fn.apply(undefined, t.args);
+        if (args === undefined) fn();
+        else fn.apply(undefined, args);
       } catch (err) {
         this.#uncaught(err);
       }
