@@ -69,6 +69,7 @@ export const JSON_ARG: Readonly<Record<number, 1 | 2>> = {
   [BEv.Connection]: 2,
   [BEv.Listening]: 1,
   [BEv.Drop]: 1,
+  [BEv.Resolved]: 1,
 };
 
 function handleOr(r: number | string): number | ErrorInfo {
