@@ -46,7 +46,9 @@ import type {
   SocketInfo,
 } from "../backend.ts";
 import { codeOfErrno, errorEventInfo, errorInfoOf, refusalInfo, systemCodeOf } from "./errors.ts";
-import { Conn, Listener, noop, socketInfoOf } from "./handles.ts";
+import { Conn, Listener, addrOf, noop, socketInfoOf } from "./handles.ts";
+import { attachRaw, closeRaw, rawAddresses, shutdownRaw, writeRaw } from "./raw.ts";
+import type { RawHandle, RawSink } from "./raw.ts";
 import { ServerSide } from "./servers.ts";
 import { EventQueue } from "./queue.ts";
 
@@ -117,7 +119,8 @@ export class NodeDriver implements Backend {
       pump: () => this.#pump(),
       settle: () => this.#settle(),
       out: (h, ev, a, b, c, d) => this.#out(h, ev, a, b, c, d),
-      accept: (l, sock) => this.#onAccept(l, sock),
+      accept: (l, sock) => this.#onAccept(l, sock, null),
+      acceptRaw: (l, handle) => this.#onAccept(l, null, handle),
       get disposed() { return self.#disposed; },
       opStart: () => { this.#pendingOps++; },
       opEnd: () => { this.#pendingOps--; },
@@ -194,25 +197,44 @@ export class NodeDriver implements Backend {
       case Ev.IoListen: return this.#servers.ioListen(h);
       case Ev.IoShutdown: {
         const c = this.#conns.get(h);
-        if (c?.sock && !c.sockClosed) c.sock.end();
+        if (c?.raw) shutdownRaw(c);
+        else if (c?.sock && !c.sockClosed) c.sock.end();
         return;
       }
       case Ev.IoClose: return this.#ioClose(h, a);
       case Ev.IoReadStart: {
-        const s = this.#conns.get(h)?.sock;
         const c = this.#conns.get(h);
-        if (c) c.initialPause = false;
+        if (!c) return;
+        c.initialPause = false;
+        if (c.raw) {
+          if (!c.rawClosing && !c.rawEof) c.raw.readStart();
+          return;
+        }
+        const s = c.sock;
         if (s && !s.destroyed) s.resume();
         return;
       }
       case Ev.IoReadStop: {
-        const s = this.#conns.get(h)?.sock;
+        const c = this.#conns.get(h);
+        if (c?.raw) {
+          if (!c.rawClosing) c.raw.readStop();
+          return;
+        }
+        const s = c?.sock;
         if (s && !s.destroyed) s.pause();
         return;
       }
       case Ev.IoSetOption: return this.#ioSetOption(h, a, b);
       case Ev.IoSend: {
         const c = this.#conns.get(h);
+        if (c?.raw) {
+          if (c.rawClosing) return;
+          if (writeRaw(c, this.#core.bytes(a, b), b) === -1) {
+            this.#core.onWritten(h, b, now());
+            this.#pump();
+          }
+          return;
+        }
         if (!c?.sock || c.sockClosed) return;
         const bytes = this.#core.bytes(a, b);
         c.sock.write(bytes, () => {
@@ -255,7 +277,15 @@ export class NodeDriver implements Backend {
           return;
         }
         const info: DropInfo = Object.create(null);
-        if (s) {
+        if (dc?.raw) {
+          const { local, remote } = rawAddresses(dc);
+          info.localAddress = local.address;
+          info.localPort = local.port;
+          info.localFamily = local.family;
+          info.remoteAddress = remote.address;
+          info.remotePort = remote.port;
+          info.remoteFamily = remote.family;
+        } else if (s) {
           info.localAddress = s.localAddress;
           info.localPort = s.localPort;
           info.localFamily = s.localFamily;
@@ -449,30 +479,32 @@ export class NodeDriver implements Backend {
     sock.connect(opts);
   }
 
+  /** A write completed (node:net's callback, or a raw handle's), in order. */
+  #written(c: Conn): void {
+    const lens = c.lens;
+    const len = lens[c.lensHead++];
+    if (c.lensHead === lens.length) {
+      lens.length = 0;
+      c.lensHead = 0;
+    }
+    if (len === SYNC_DONE || c.reportedClosed) return;
+    const h = c.h;
+    if (len < 0) {
+      // completed early for the script: only the core's accounting is left
+      this.#core.onWritten(h, -len - 2, now());
+      this.#pump();
+      return;
+    }
+    this.#core.onWritten(h, len, now());
+    this.#out(h, BEv.Written, 1);
+    this.#settle();
+  }
+
   /** Wires a node:net socket's callbacks to the core, once per socket. */
   #attach(c: Conn, sock: net.Socket): void {
-    const core = this.#core;
-    const h = c.h;
     c.sock = sock;
     c.driver = this;
-    c.onWrite = () => {
-      const lens = c.lens;
-      const len = lens[c.lensHead++];
-      if (c.lensHead === lens.length) {
-        lens.length = 0;
-        c.lensHead = 0;
-      }
-      if (len === SYNC_DONE || c.reportedClosed) return;
-      if (len < 0) {
-        // completed early for the script: only the core's accounting is left
-        core.onWritten(h, -len - 2, now());
-        this.#pump();
-        return;
-      }
-      core.onWritten(h, len, now());
-      this.#out(h, BEv.Written, 1);
-      this.#settle();
-    };
+    c.onWrite = () => this.#written(c);
     (sock as ConnSocket)[kConn] = c;
     sock.on("data", onSockData);
     sock.on("end", onSockEnd);
@@ -562,6 +594,11 @@ export class NodeDriver implements Backend {
     if (c) {
       if (c.closeRequested) return;
       c.closeRequested = true;
+      if (c.raw && !c.sockClosed) {
+        if (how === 2 && c.shutdownPending) c.closeAfterFinish = true;
+        else closeRaw(c, how === 1 && c.kind === Kind.Tcp);
+        return;
+      }
       const sock = c.sock;
       if (sock && !c.sockClosed) {
         if (how === 1 && !sock.destroyed && c.kind === Kind.Tcp) sock.resetAndDestroy();
@@ -582,6 +619,21 @@ export class NodeDriver implements Backend {
 
   #ioSetOption(h: number, opt: number, value: number): void {
     const c = this.#conns.get(h);
+    if (c?.raw) {
+      const r = c.raw;
+      if (c.rawClosing) return;
+      switch (opt) {
+        case Opt.NoDelay: r.setNoDelay?.(value !== 0); return;
+        case Opt.KeepAlive: r.setKeepAlive?.(value !== 0, ~~(c.keepAliveDelayMs / 1000)); return;
+        case Opt.KeepAliveDelayMs: c.keepAliveDelayMs = value; return;
+        case Opt.Ref:
+          c.refed = value !== 0;
+          if (c.refed) r.ref();
+          else r.unref();
+          return;
+        default: return;
+      }
+    }
     if (c) {
       const s = c.sock;
       switch (opt) {
@@ -611,7 +663,7 @@ export class NodeDriver implements Backend {
 
   write(h: number, chunk: Uint8Array): ErrorInfo | undefined | true {
     const c = this.#conns.get(h);
-    if (!c || !c.sock || c.closeRequested) return { code: "ERR_SOCKET_CLOSED" };
+    if (!c || (c.sock === null && c.raw === null) || c.closeRequested) return { code: "ERR_SOCKET_CLOSED" };
     const len = chunk.byteLength;
     const code = this.#core.write(h, len, now());
     if (code !== Code.Ok) {
@@ -623,16 +675,30 @@ export class NodeDriver implements Backend {
       const sys = systemCodeOf(code, 0);
       return { code: sys.code, errno: sys.errno, syscall: "write" };
     }
-    const sock = c.sock;
     const lens = c.lens;
     const at = lens.length;
-    lens.push(len);
-    sock.write(chunk, c.onWrite);
-    const pending = sock.writableLength;
+    let pending: number;
+    if (c.raw !== null) {
+      if (c.rawClosing) return { code: "ERR_SOCKET_CLOSED" };
+      lens.push(len);
+      pending = writeRaw(c, chunk);
+      if (pending === -1) {
+        // the kernel took it all: no completion follows, so no entry either
+        lens.length = at;
+        pending = 0;
+      } else if (pending === 0) {
+        lens.length = at;
+        return undefined; // an error, reported as the core's Error event
+      }
+    } else {
+      lens.push(len);
+      c.sock!.write(chunk, c.onWrite);
+      pending = c.sock!.writableLength;
+    }
     if (pending === 0) {
       // The kernel took it all synchronously (node:net's own fast path): report it
       // now, as node:net calls its write callback, and let onWrite skip this entry.
-      lens[at] = SYNC_DONE;
+      if (at < lens.length) lens[at] = SYNC_DONE;
       this.#core.onWritten(h, len, now());
       this.#pump();
       return true;
@@ -682,7 +748,9 @@ export class NodeDriver implements Backend {
     if (c.initialPause) {
       // pauseOnConnect: node:net never started reading, so no IoReadStop stands behind this.
       c.initialPause = false;
-      if (c.sock && !c.sock.destroyed) c.sock.resume();
+      if (c.raw) {
+        if (!c.rawClosing && !c.rawEof) c.raw.readStart();
+      } else if (c.sock && !c.sock.destroyed) c.sock.resume();
     }
   }
 
@@ -712,9 +780,10 @@ export class NodeDriver implements Backend {
     const c = this.#conns.get(h);
     if (!c) return;
     c.refed = on;
-    if (c.sock) {
-      if (on) c.sock.ref();
-      else c.sock.unref();
+    const io = c.raw ?? c.sock;
+    if (io !== null && !c.rawClosing) {
+      if (on) io.ref();
+      else io.unref();
     }
     this.#core.ref(h, on);
     this.#pump();
@@ -729,6 +798,16 @@ export class NodeDriver implements Backend {
   socketInfo(h: number): SocketInfo {
     const c = this.#conns.get(h);
     if (c?.sock) return socketInfoOf(c.sock, c.path);
+    if (c?.raw) {
+      if (c.path) return { path: c.path };
+      const { local, remote } = rawAddresses(c);
+      const info: SocketInfo = {};
+      const l = addrOf(local.address, local.port, local.family);
+      const r = addrOf(remote.address, remote.port, remote.family);
+      if (l) info.local = l;
+      if (r) info.remote = r;
+      return info;
+    }
     const info: SocketInfo = {};
     const core = this.#core;
     const l = core.localAddress(h);
@@ -773,27 +852,51 @@ export class NodeDriver implements Backend {
     this.#servers.serverRef(h, on);
   }
 
-  #onAccept(l: Listener, sock: net.Socket): void {
+  /** A connection accepted for `l`: a node:net socket, or libuv's handle itself (raw.ts). */
+  #onAccept(l: Listener, sock: net.Socket | null, handle: RawHandle | null): void {
     const core = this.#core;
     if (l.closing || this.#disposed) {
-      sock.destroy();
+      sock?.destroy();
+      handle?.close();
       return;
     }
     const nh = core.onAccepted(l.h, null, now());
     if (nh < 0) {
-      sock.destroy();
+      sock?.destroy();
+      handle?.close();
       this.#settle();
       return;
     }
     const c = new Conn(nh, l.kind);
     c.path = l.ipc?.path ?? "";
     this.#conns.set(nh, c);
-    this.#attach(c, sock);
     const pauseOnConnect = l.tcp?.pauseOnConnect ?? l.ipc?.pauseOnConnect ?? false;
     if (pauseOnConnect) c.initialPause = true;
-    else sock.resume();
+    if (handle !== null) {
+      c.driver = this;
+      attachRaw(c, handle, this.#rawSink, pauseOnConnect);
+    } else {
+      this.#attach(c, sock!);
+      if (!pauseOnConnect) sock!.resume();
+    }
     this.#settle();
   }
+
+  /** raw.ts's reports: the same paths as the node:net socket events. */
+  readonly #rawSink: RawSink = {
+    data: (c, chunk) => this.#sockData(c as Conn, chunk),
+    end: (c) => this.#sockEnd(c as Conn),
+    finish: (c) => this.#sockFinish(c as Conn),
+    error: (c, err) => this.#sockError(c as Conn, err),
+    closed: (c) => this.#sockClose(c as Conn),
+    written: (c) => this.#written(c as Conn),
+    sent: (c, len) => {
+      const conn = c as Conn;
+      if (conn.reportedClosed) return;
+      this.#core.onWritten(conn.h, len, now());
+      this.#settle();
+    },
+  };
 
   // ---- time ------------------------------------------------------------------------
 
@@ -835,7 +938,7 @@ export class NodeDriver implements Backend {
     // A closing handle counts until its Close/ServerClose record (as a closing
     // libuv handle keeps Node's loop alive until its close callback ran).
     for (const c of this.#conns.values()) {
-      if (c.refed && !c.reportedClosed && (c.sock === null || !c.sockClosed)) return true;
+      if (c.refed && !c.reportedClosed && ((c.sock === null && c.raw === null) || !c.sockClosed)) return true;
     }
     return this.#servers.hasRefs();
   }
@@ -849,6 +952,7 @@ export class NodeDriver implements Backend {
     for (const c of this.#conns.values()) {
       c.closeRequested = true;
       c.sock?.destroy();
+      closeRaw(c, false);
     }
     this.#servers.dispose();
     this.#conns.clear();

@@ -9,6 +9,7 @@ import type * as net from "node:net";
 import { Kind } from "../core/api.ts";
 import type { CoreAddress } from "../core/api.ts";
 import type { AddressInfo, ConnectTcp, ListenIpc, ListenTcp, SocketInfo } from "../backend.ts";
+import type { RawHandle, RawSink } from "./raw.ts";
 
 /** One socket handle: its node:net socket and what the driver needs to finish its requests. */
 export class Conn {
@@ -47,6 +48,15 @@ export class Conn {
   onWrite: () => void = noop;
   /** the driver that owns this handle (for the shared node:net event handlers) */
   driver: object | null = null;
+  /** an accepted connection on libuv's handle itself (host/node/raw.ts), instead of `sock` */
+  raw: RawHandle | null = null;
+  sink: RawSink | null = null;
+  rawClosing = false;
+  shutdownPending = false;
+  /** IoClose graceful while the FIN is still queued: close once it went out */
+  closeAfterFinish = false;
+  rawEof = false;
+  rawInflight = 0;
 
   constructor(h: number, kind: Kind) {
     this.h = h;

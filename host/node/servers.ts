@@ -15,6 +15,17 @@ import { BEv } from "../backend.ts";
 import type { ErrorInfo, ListenFd, ListenIpc, ListenTcp, ServerAddress } from "../backend.ts";
 import { codeOfErrno, errorInfoOf, refusalInfo } from "./errors.ts";
 import { Listener, coreAddr, familyName } from "./handles.ts";
+import { rawServerHandle, uvError } from "./raw.ts";
+import type { RawHandle } from "./raw.ts";
+
+const kOwner = Symbol("wasock.listener");
+type ServerHandle = { [kOwner]?: [ServerSide, Listener] };
+
+/** lib/net.js's onconnection, for a server whose connections the driver takes raw. */
+function onRawConnection(this: ServerHandle, err: number, handle: RawHandle | undefined): void {
+  const [side, l] = this[kOwner]!;
+  side.rawConnection(l, err, handle);
+}
 
 /** What the server side needs from the driver that owns it. */
 export interface DriverHost {
@@ -27,6 +38,8 @@ export interface DriverHost {
   out(h: number, ev: BEv, a?: unknown, b?: unknown, c?: unknown, d?: unknown): void;
   /** a node:net server accepted `sock` for `l` */
   accept(l: Listener, sock: net.Socket): void;
+  /** libuv accepted `handle` for `l` (raw.ts: no net.Socket) */
+  acceptRaw(l: Listener, handle: RawHandle): void;
   readonly disposed: boolean;
   /** lookups in flight keep the loop alive */
   opStart(): void;
@@ -195,12 +208,35 @@ export class ServerSide {
     });
     srv.on("listening", () => {
       if (l.closing) return;
+      // From here libuv's accepted handles come to the driver without a net.Socket.
+      const sh = rawServerHandle(srv);
+      if (sh !== null) {
+        (sh as ServerHandle)[kOwner] = [this, l];
+        sh.onconnection = onRawConnection;
+      }
       const a = srv.address();
       const local = a !== null && typeof a === "object" ? coreAddr(a.address, a.port, a.family) : null;
       host.core.onListening(h, local);
       host.settle();
     });
     if (!l.refed) srv.unref();
+  }
+
+  /** An accepted handle (or accept's error, as node:net's server 'error'). */
+  rawConnection(l: Listener, err: number, handle: RawHandle | undefined): void {
+    const host = this.#host;
+    if (err !== 0 || handle === undefined) {
+      if (l.closing) return;
+      l.lastErr = uvError(err, "accept");
+      host.core.onError(l.h, codeOfErrno(l.lastErr.code), err);
+      host.settle();
+      return;
+    }
+    const tcp = l.tcp;
+    // node:net's server options, as its onconnection applies them
+    if (tcp?.noDelay && handle.setNoDelay) handle.setNoDelay(true);
+    if (tcp?.keepAlive && handle.setKeepAlive) handle.setKeepAlive(true, ~~((tcp.keepAliveInitialDelay ?? 0) / 1000));
+    host.acceptRaw(l, handle);
   }
 
   /** The core's IoListen: bind and listen with node:net. */

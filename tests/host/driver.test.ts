@@ -394,3 +394,49 @@ describe("NodeDriver autoSelectFamily (ConnectTcp.multi, ConnectTcp.name)", () =
     expect(rec.events.filter((r) => r[0] === h).map((r) => r[1])).toEqual([BEv.Error, BEv.Close]);
   });
 });
+
+describe("NodeDriver accepted connections (raw libuv handles)", () => {
+  it("reset on an accepted connection sends RST; the peer sees ECONNRESET", async () => {
+    const d = driver();
+    const rec = recorder(d);
+    const sh = d.listenTcp({ host: "127.0.0.1", port: 0, allowHalfOpen: true, pauseOnConnect: false }) as number;
+    await rec.waitFor(sh, BEv.Listening);
+    const port = (d.serverAddress(sh) as { port: number }).port;
+    const c = net.connect(port, "127.0.0.1");
+    const [, , nh] = await rec.waitFor(sh, BEv.Connection);
+    expect(d.socketInfo(nh as number)).toMatchObject({
+      local: { address: "127.0.0.1", family: "IPv4", port }, remote: { address: "127.0.0.1", family: "IPv4" } });
+    d.destroy(nh as number, true);
+    const err = await once<NodeJS.ErrnoException>(c, "error");
+    expect(err.code).toBe("ECONNRESET");
+    await rec.waitFor(nh as number, BEv.Close);
+    d.serverClose(sh);
+    await rec.waitFor(sh, BEv.ServerClose);
+    expect(d.stats().liveHandles).toBe(0);
+  });
+
+  it("pauseOnConnect: nothing is read until resume; then bytes, End, Finished in order", async () => {
+    const d = driver();
+    const rec = recorder(d);
+    const sh = d.listenTcp({ host: "127.0.0.1", port: 0, allowHalfOpen: true, pauseOnConnect: true }) as number;
+    await rec.waitFor(sh, BEv.Listening);
+    const port = (d.serverAddress(sh) as { port: number }).port;
+    const c = net.connect(port, "127.0.0.1");
+    c.end("abc");
+    const [, , nh] = await rec.waitFor(sh, BEv.Connection);
+    await delay(30);
+    expect(rec.events.some((r) => r[0] === nh && r[1] === BEv.Data)).toBe(false);
+    d.resume(nh as number);
+    await rec.waitFor(nh as number, BEv.End);
+    const got = rec.events.filter((r) => r[0] === nh && r[1] === BEv.Data).map((r) => Buffer.from(r[2] as Uint8Array).toString());
+    expect(got.join("")).toBe("abc");
+    d.end(nh as number);
+    await rec.waitFor(nh as number, BEv.Finished);
+    await once(c, "close");
+    d.destroy(nh as number, false);
+    await rec.waitFor(nh as number, BEv.Close);
+    d.serverClose(sh);
+    await rec.waitFor(sh, BEv.ServerClose);
+    expect(d.stats().liveHandles).toBe(0);
+  });
+});
