@@ -380,7 +380,8 @@ export class Sandbox {
   }
 
   #alive(): boolean {
-    return this.#driver.hasRefs() || this.#bridge.hasRefed() || (this.#timerDeadline >= 0 && this.#timerRef) || (this.#immPending && this.#immRef);
+    // the O(1) checks first: the driver's walks its connections
+    return this.#bridge.hasRefed() || (this.#timerDeadline >= 0 && this.#timerRef) || (this.#immPending && this.#immRef) || this.#driver.hasRefs();
   }
 
   #scheduleCheck(): void {
