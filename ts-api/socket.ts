@@ -204,7 +204,9 @@ export class SocketBase extends Duplex implements HandleOwner {
       this.destroy(AbortError(signal.reason));
     };
     if (signal.aborted) {
-      process.nextTick(onAbort);
+      // As node:stream's addAbortSignal: destroyed at once, in the constructor (a
+      // connect() that follows undoes it; the 'error' and 'close' still come).
+      this.destroy(AbortError(signal.reason));
     } else {
       signal.addEventListener("abort", onAbort);
       this.once("close", () => signal.removeEventListener("abort", onAbort));
