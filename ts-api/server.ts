@@ -99,21 +99,35 @@ export class ServerBase extends EventEmitter implements HandleOwner {
     if (cb !== null) this.once("listening", cb);
     const backlogFromArgs =
       toNumber(args.length > 1 && args[1]) || toNumber(args.length > 2 && args[2]);
-    if (options._handle || options.handle) {
-      throw ERR_NOT_SUPPORTED("server.listen(handle)");
+    const backend = this.#ctx.backend;
+    // Node: options = options._handle || options.handle || options; a handle is
+    // listened on through its fd (the host listens on it; hosts without file
+    // descriptors have no listenFd).
+    const viaHandle = options._handle || options.handle;
+    if (viaHandle) {
+      if (!(typeof viaHandle.fd === "number" && viaHandle.fd >= 0) || backend.listenFd === undefined) {
+        throw ERR_NOT_SUPPORTED("server.listen(handle)");
+      }
+      options = viaHandle;
     }
     if (options.signal !== undefined) {
       validateAbortSignal(options.signal, "options.signal");
       this.#addAbortSignal(options.signal as AbortSignalLike);
     }
     if (typeof options.fd === "number" && options.fd >= 0) {
-      throw ERR_NOT_SUPPORTED("server.listen({ fd })");
+      if (backend.listenFd === undefined) throw ERR_NOT_SUPPORTED("server.listen({ fd })");
+      this.#start(backend.listenFd({
+        fd: options.fd,
+        backlog: backlogFromArgs || undefined,
+        allowHalfOpen: this.allowHalfOpen,
+        pauseOnConnect: this.pauseOnConnect,
+      }));
+      return this;
     }
     if (args.length === 0 || typeof args[0] === "function" ||
         (typeof options.port === "undefined" && "port" in options) || options.port === null) {
       options = { ...options, port: 0 };
     }
-    const backend = this.#ctx.backend;
     if (typeof options.port === "number" || typeof options.port === "string") {
       validatePort(options.port, "options.port");
       const backlog = options.backlog || backlogFromArgs || undefined;

@@ -331,3 +331,53 @@ describe("server lifecycle", () => {
     expect((notRunning as Error & { code: string }).code).toBe("ERR_SERVER_NOT_RUNNING");
   });
 });
+
+describe("listen on an inherited fd", () => {
+  /** A bound TCP socket nobody listens on yet: listen({ fd }) must call listen(2) itself. */
+  function boundFd(): { fd: number; handle: { fd: number; close(): void } } {
+    const { TCP, constants } = (process as unknown as { binding(n: string): any }).binding("tcp_wrap");
+    const handle = new TCP(constants.SERVER);
+    expect(handle.bind("127.0.0.1", 0)).toBe(0);
+    return { fd: handle.fd as number, handle };
+  }
+
+  async function roundTrip(port: number): Promise<string> {
+    const c = nodeNet.connect(port, "127.0.0.1");
+    let text = "";
+    c.setEncoding("utf8");
+    c.on("data", (d: string) => (text += d));
+    await once(c, "close");
+    return text;
+  }
+
+  it("listen({ fd }) and listen(handle) accept on that socket; its address passes the policy", async () => {
+    for (const arg of ["fd", "handle"] as const) {
+      const b = boundFd();
+      const srv = track(net.createServer((s) => s.end(`via ${arg}`)));
+      const port = await listen(srv, arg === "fd" ? { fd: b.fd } : { _handle: b.handle });
+      expect(srv.listening).toBe(true);
+      expect(port).toBeGreaterThan(0);
+      expect(await roundTrip(port)).toBe(`via ${arg}`);
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+    const denied = createNet({ allowNet: ["127.0.0.2:*"] });
+    const b = boundFd();
+    const srv = denied.createServer();
+    srv.listen({ fd: b.fd });
+    const err = await once<NodeJS.ErrnoException>(srv, "error");
+    expect(err.code).toBe("ERR_ACCESS_DENIED");
+    b.handle.close();
+  });
+
+  it("a bad fd is Node's asynchronous EINVAL; a handle without an fd is ERR_NOT_SUPPORTED", async () => {
+    const srv = track(net.createServer());
+    const ref = nodeNet.createServer();
+    const [mine, theirs] = await Promise.all([
+      (srv.listen({ fd: 99999 }), once<NodeJS.ErrnoException>(srv, "error")),
+      (ref.listen({ fd: 99999 }), once<NodeJS.ErrnoException>(ref, "error")),
+    ]);
+    expect(mine.code).toBe("EINVAL");
+    expect([mine.code, mine.syscall]).toEqual([theirs.code, theirs.syscall]);
+    expect(() => net.createServer().listen({ _handle: {} } as never)).toThrow(expect.objectContaining({ code: "ERR_NOT_SUPPORTED" }));
+  });
+});
