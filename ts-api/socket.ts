@@ -29,15 +29,15 @@ import {
   ERR_NOT_SUPPORTED,
   ERR_SOCKET_CLOSED,
   ERR_SOCKET_CLOSED_BEFORE_CONNECTION,
-  ERR_SOCKET_CONNECTION_TIMEOUT,
   errorFromInfo,
   exceptionWithHostPort,
 } from "./errors.ts";
 import { isIP } from "./ip.ts";
+import { Attempts, lookupRequest, orderAddresses, tcpRequest } from "./socket-connect.ts";
+import type { Address } from "./socket-connect.ts";
 import {
   getTimerDuration,
   validateAbortSignal,
-  validateBoolean,
   validateFunction,
   validateInt32,
   validateNumber,
@@ -48,12 +48,9 @@ import type { AbortSignalLike } from "./validate.ts";
 import {
   asBuffer,
   DNS_ADDRCONFIG,
-  DNS_ALL,
-  DNS_V4MAPPED,
   kNormalized,
   laterTurn,
   normalizeArgs,
-  socketToDnsFamily,
   toBuffer,
 } from "./netargs.ts";
 import type { NormalizedArgs } from "./netargs.ts";
@@ -111,15 +108,8 @@ export class SocketBase extends Duplex implements HandleOwner {
   /** running totals kept here, for after a close the backend reported first */
   #read = 0;
   #written = 0;
-  /** a connect over several addresses in progress (autoSelectFamily with a custom lookup) */
-  #attempts: {
-    list: { address: string; family: number }[];
-    current: number;
-    errors: Error[];
-    timer: ReturnType<typeof setTimeout> | null;
-    timeout: number;
-    req: ConnectTcp;
-  } | null = null;
+  /** a connect over several addresses in progress (autoSelectFamily) */
+  #attempts: Attempts | null = null;
   /** set from destroy() until the next tick */
   #destroying = false;
   /** connect() was called: Node has a handle from then on, so 'close' carries hadError */
@@ -283,64 +273,21 @@ export class SocketBase extends Duplex implements HandleOwner {
   }
 
   #lookupAndConnect(options: Record<string, any>): void {
-    const { localAddress, localPort } = options;
-    const host: string = options.host || "localhost";
-    let { port, autoSelectFamilyAttemptTimeout, autoSelectFamily } = options;
-    if (localAddress && !isIP(localAddress)) throw ERR_INVALID_IP_ADDRESS(localAddress);
-    if (localPort) validateNumber(localPort, "options.localPort");
-    if (typeof port !== "undefined") {
-      if (typeof port !== "number" && typeof port !== "string") {
-        throw ERR_INVALID_ARG_TYPE("options.port", ["number", "string"], port);
-      }
-      validatePort(port);
-    }
-    const portNum: number = (port as any) | 0;
-    if (autoSelectFamily != null) {
-      validateBoolean(autoSelectFamily, "options.autoSelectFamily");
-    } else {
-      autoSelectFamily = this.#ctx.autoSelectFamily;
-    }
-    if (autoSelectFamilyAttemptTimeout != null) {
-      validateInt32(autoSelectFamilyAttemptTimeout, "options.autoSelectFamilyAttemptTimeout", 1);
-      if (autoSelectFamilyAttemptTimeout < 10) autoSelectFamilyAttemptTimeout = 10;
-    } else {
-      autoSelectFamilyAttemptTimeout = this.#ctx.autoSelectFamilyAttemptTimeout;
-    }
-    const req: ConnectTcp = {
-      host,
-      port: portNum,
+    const req = tcpRequest(options, this.#ctx, {
       allowHalfOpen: this.allowHalfOpen,
-      localAddress,
-      localPort,
       noDelay: this.#noDelay,
       keepAlive: this.#keepAlive,
-      keepAliveInitialDelay: this.#keepAliveDelay * 1000,
-      autoSelectFamily,
-      autoSelectFamilyAttemptTimeout,
-      timeout: this.#pendingTimeout || undefined,
-    };
+      keepAliveDelay: this.#keepAliveDelay,
+      pendingTimeout: this.#pendingTimeout,
+    });
+    const host = req.host;
     this.connecting = true;
     if (isIP(host)) {
       req.resolved = true;
       this.#start(this.#ctx.backend.connectTcp(req));
       return;
     }
-    if (options.lookup != null) validateFunction(options.lookup, "options.lookup");
-    const family = socketToDnsFamily(options.family);
-    if (family !== undefined && family !== 0 && family !== 4 && family !== 6 &&
-        options.lookup == null) {
-      throw ERR_INVALID_ARG_VALUE("options.family", options.family, "must be one of: 0, 4, 6");
-    }
-    req.family = family as 0 | 4 | 6;
-    let hints = 0;
-    if (options.hints != null) {
-      validateNumber(options.hints, "options.hints");
-      hints = options.hints >>> 0;
-      if ((hints & ~(DNS_ADDRCONFIG | DNS_ALL | DNS_V4MAPPED)) !== 0) {
-        throw ERR_INVALID_ARG_VALUE("hints", hints);
-      }
-    }
-    req.hints = hints;
+    const family = lookupRequest(options, req);
     if (options.lookup == null) {
       // node:dns's own check, which node:net reaches synchronously
       if (typeof host !== "string") throw ERR_INVALID_ARG_TYPE("hostname", "string", host);
@@ -366,32 +313,15 @@ export class SocketBase extends Duplex implements HandleOwner {
     };
     lookup(host, dnsopts, (err: Error | null, ip: unknown, addressType: unknown) => {
       if (all && !err) {
-        const list = ip as { address: string; family: number }[];
-        // Node's lookupAndConnectMultiple: valid addresses, each once, families alternating.
-        const valid: { address: string; family: number }[][] = [[], []];
-        let order: Record<number, number> | null = null;
-        for (const entry of list) {
+        const list = ip as Address[];
+        const toAttempt = orderAddresses(list, (entry) => {
           this.emit("lookup", err, entry.address, entry.family, host);
-          if (!this.connecting) return;
-          if (isIP(entry.address) && (entry.family === 4 || entry.family === 6)) {
-            order ??= entry.family === 6 ? { 6: 0, 4: 1 } : { 4: 0, 6: 1 };
-            const bucket = valid[order[entry.family]];
-            if (!bucket.some((v) => v.address === entry.address)) bucket.push(entry);
-          }
-        }
-        const toAttempt: { address: string; family: number }[] = [];
-        for (let i = 0; i < Math.max(valid[0].length, valid[1].length); i++) {
-          if (i < valid[0].length) toAttempt.push(valid[0][i]);
-          if (i < valid[1].length) toAttempt.push(valid[1][i]);
-        }
+          return this.connecting;
+        });
+        if (toAttempt === null) return;
         if (toAttempt.length === 1) { connectTo(toAttempt[0].address); return; }
         if (toAttempt.length > 1) {
-          this.autoSelectFamilyAttemptedAddresses = [];
-          this.#attempts = {
-            list: toAttempt, current: 0, errors: [], timer: null, req,
-            timeout: req.autoSelectFamilyAttemptTimeout ?? this.#ctx.autoSelectFamilyAttemptTimeout,
-          };
-          this.#nextAttempt(false);
+          this.#connectMultiple(toAttempt, req);
           return;
         }
         const first = list[0];
@@ -416,65 +346,21 @@ export class SocketBase extends Duplex implements HandleOwner {
     });
   }
 
-  /**
-   * One attempt of a multi-address connect (Node's internalConnectMultiple):
-   * 'connectionAttempt', then the next address on 'connectionAttemptFailed' or
-   * 'connectionAttemptTimeout'; an AggregateError when every address failed.
-   */
-  #nextAttempt(canceled: boolean): void {
-    const a = this.#attempts!;
-    if (a.timer !== null) clearTimeout(a.timer);
-    a.timer = null;
-    if (canceled || a.current === a.list.length) {
-      this.#attempts = null;
-      if (a.errors.length === 0) {
-        this.destroy(ERR_SOCKET_CONNECTION_TIMEOUT());
-      } else {
-        const agg = new AggregateError(a.errors) as AggregateError & { code?: unknown };
-        agg.code = (a.errors[0] as { code?: unknown }).code;
-        this.destroy(agg);
-      }
-      return;
-    }
-    const current = a.current++;
-    const { address, family } = a.list[current];
-    const port = a.req.port;
-    this.emit("connectionAttempt", address, port, family);
-    this.autoSelectFamilyAttemptedAddresses?.push(`${address}:${port}`);
-    if (!this.connecting) return;
-    const res = this.#ctx.backend.connectTcp({ ...a.req, host: address, family: family as 4 | 6, resolved: true });
-    if (typeof res !== "number") {
-      const ex = errorFromInfo(res);
-      a.errors.push(ex);
-      this.emit("connectionAttemptFailed", address, port, family, ex);
-      if (this.connecting) this.#nextAttempt(false);
-      return;
-    }
-    this.#start(res);
-    if (current < a.list.length - 1 && typeof setTimeout === "function") {
-      a.timer = setTimeout(() => this.#attemptTimedOut(), a.timeout);
-    }
-  }
-
-  /** The attempt in progress failed (BEv.Error while connecting to several addresses). */
-  #attemptFailed(ex: Error): void {
-    const a = this.#attempts!;
-    const { address, family } = a.list[a.current - 1];
-    this.#dropAttemptHandle();
-    a.errors.push(ex);
-    this.emit("connectionAttemptFailed", address, a.req.port, family, ex);
-    if (this.connecting && this.#attempts === a) this.#nextAttempt(false);
-  }
-
-  #attemptTimedOut(): void {
-    const a = this.#attempts;
-    if (a === null || !this.connecting) return;
-    a.timer = null;
-    const { address, family } = a.list[a.current - 1];
-    this.#dropAttemptHandle();
-    a.errors.push(errorFromInfo({ code: "ETIMEDOUT", errno: -110, syscall: "connect", address, port: a.req.port }));
-    this.emit("connectionAttemptTimeout", address, a.req.port, family);
-    if (this.connecting && this.#attempts === a) this.#nextAttempt(false);
+  /** Node's internalConnectMultiple over these addresses (socket-connect.ts). */
+  #connectMultiple(list: Address[], req: ConnectTcp): void {
+    this.autoSelectFamilyAttemptedAddresses = [];
+    const backend = this.#ctx.backend;
+    this.#attempts = new Attempts(this, list, req,
+      req.autoSelectFamilyAttemptTimeout ?? this.#ctx.autoSelectFamilyAttemptTimeout, {
+        connect: (r) => backend.connectTcp(r),
+        start: (h) => this.#start(h),
+        drop: () => this.#dropAttemptHandle(),
+        done: () => {
+          this.#attempts = null;
+        },
+        isCurrent: (a) => this.#attempts === a,
+      });
+    this.#attempts.next();
   }
 
   /** Forgets the current attempt's handle: its late events go nowhere. */
@@ -533,7 +419,7 @@ export class SocketBase extends Duplex implements HandleOwner {
       case BEv.Connect: {
         if (this.destroyed) return;
         if (this.#attempts !== null) {
-          if (this.#attempts.timer !== null) clearTimeout(this.#attempts.timer);
+          this.#attempts.cancel();
           this.#attempts = null;
         }
         this.connecting = false;
@@ -559,7 +445,7 @@ export class SocketBase extends Duplex implements HandleOwner {
         return;
       case BEv.Error: {
         if (this.#attempts !== null && this.connecting) {
-          this.#attemptFailed(errorFromInfo(a as ErrorInfo));
+          this.#attempts.failed(errorFromInfo(a as ErrorInfo));
           return;
         }
         if (this.#errorGiven || this.destroyed) return;
@@ -703,7 +589,7 @@ export class SocketBase extends Duplex implements HandleOwner {
   override _destroy(err: Error | null, cb: Cb): void {
     this.connecting = false;
     if (this.#attempts !== null) {
-      if (this.#attempts.timer !== null) clearTimeout(this.#attempts.timer);
+      this.#attempts.cancel();
       this.#attempts = null;
     }
     const h = this.#h;
