@@ -47,7 +47,7 @@ import type {
 } from "../backend.ts";
 import { codeOfErrno, errorEventInfo, errorInfoOf, refusalInfo, systemCodeOf } from "./errors.ts";
 import { Conn, Listener, addrOf, noop, socketInfoOf } from "./handles.ts";
-import { attachRaw, closeRaw, rawAddresses, shutdownRaw, writeRaw } from "./raw.ts";
+import { RAW, attachRaw, closeRaw, connectRaw, rawAddresses, shutdownRaw, writeRaw } from "./raw.ts";
 import type { RawHandle, RawSink } from "./raw.ts";
 import { ServerSide } from "./servers.ts";
 import { EventQueue } from "./queue.ts";
@@ -207,7 +207,8 @@ export class NodeDriver implements Backend {
         if (!c) return;
         c.initialPause = false;
         if (c.raw) {
-          if (!c.rawClosing && !c.rawEof) c.raw.readStart();
+          c.rawReadStopped = false;
+          if (!c.rawClosing && !c.rawEof && c.rawConnected) c.raw.readStart();
           return;
         }
         const s = c.sock;
@@ -217,7 +218,8 @@ export class NodeDriver implements Backend {
       case Ev.IoReadStop: {
         const c = this.#conns.get(h);
         if (c?.raw) {
-          if (!c.rawClosing) c.raw.readStop();
+          c.rawReadStopped = true;
+          if (!c.rawClosing && c.rawConnected) c.raw.readStop();
           return;
         }
         const s = c?.sock;
@@ -456,7 +458,24 @@ export class NodeDriver implements Backend {
 
   #ioConnect(h: number): void {
     const c = this.#conns.get(h);
-    if (!c || c.sock) return;
+    if (!c || c.sock || c.raw) return;
+    if (RAW !== null && c.kind === Kind.Tcp) {
+      // libuv's TCP handle itself (raw.ts), as lib/net.js's internalConnect
+      const req = c.tcp!;
+      const peer = this.#core.peerAddress(h);
+      c.driver = this;
+      connectRaw(c, this.#rawSink, {
+        address: peer?.address ?? req.host,
+        port: peer?.port ?? req.port,
+        localAddress: req.localAddress,
+        localPort: req.localPort,
+        noDelay: req.noDelay,
+        keepAlive: req.keepAlive,
+        keepAliveDelayMs: req.keepAliveInitialDelay,
+        refed: c.refed,
+      });
+      return;
+    }
     const sock = new net.Socket({ allowHalfOpen: true });
     this.#attach(c, sock);
     if (!c.refed) sock.unref();
@@ -680,6 +699,8 @@ export class NodeDriver implements Backend {
     let pending: number;
     if (c.raw !== null) {
       if (c.rawClosing) return { code: "ERR_SOCKET_CLOSED" };
+      // ts-api holds writes until 'connect', as net.Socket does
+      if (!c.rawConnected) return { code: "ENOTCONN", errno: -107, syscall: "write" };
       lens.push(len);
       pending = writeRaw(c, chunk);
       if (pending === -1) {
@@ -749,7 +770,8 @@ export class NodeDriver implements Backend {
       // pauseOnConnect: node:net never started reading, so no IoReadStop stands behind this.
       c.initialPause = false;
       if (c.raw) {
-        if (!c.rawClosing && !c.rawEof) c.raw.readStart();
+        c.rawReadStopped = false;
+        if (!c.rawClosing && !c.rawEof && c.rawConnected) c.raw.readStart();
       } else if (c.sock && !c.sock.destroyed) c.sock.resume();
     }
   }
@@ -890,6 +912,7 @@ export class NodeDriver implements Backend {
     error: (c, err) => this.#sockError(c as Conn, err),
     closed: (c) => this.#sockClose(c as Conn),
     written: (c) => this.#written(c as Conn),
+    connected: (c) => this.#sockConnect(c as Conn),
     sent: (c, len) => {
       const conn = c as Conn;
       if (conn.reportedClosed) return;

@@ -57,6 +57,8 @@ export class Conn {
   closeAfterFinish = false;
   rawEof = false;
   rawInflight = 0;
+  rawConnected = false;
+  rawReadStopped = false;
 
   constructor(h: number, kind: Kind) {
     this.h = h;

@@ -47,6 +47,9 @@ export interface RawReq {
 }
 
 interface Bindings {
+  TCP: new (type: number) => RawHandle;
+  TCPConnectWrap: new () => RawReq & Record<string, unknown>;
+  TCP_SOCKET: number;
   WriteWrap: new () => RawReq;
   ShutdownWrap: new () => RawReq;
   state: Int32Array;
@@ -54,6 +57,7 @@ interface Bindings {
   kArrayBufferOffset: number;
   kLastWriteWasAsync: number;
   UV_EOF: number;
+  UV_EADDRINUSE: number;
 }
 
 function load(): Bindings | null {
@@ -62,7 +66,11 @@ function load(): Bindings | null {
     if (typeof binding !== "function") return null;
     const sw = binding("stream_wrap");
     const uv = binding("uv");
+    const tcp = binding("tcp_wrap");
     const b: Bindings = {
+      TCP: tcp.TCP,
+      TCPConnectWrap: tcp.TCPConnectWrap,
+      TCP_SOCKET: tcp.constants?.SOCKET,
       WriteWrap: sw.WriteWrap,
       ShutdownWrap: sw.ShutdownWrap,
       state: sw.streamBaseState,
@@ -70,8 +78,10 @@ function load(): Bindings | null {
       kArrayBufferOffset: sw.kArrayBufferOffset,
       kLastWriteWasAsync: sw.kLastWriteWasAsync,
       UV_EOF: uv.UV_EOF,
+      UV_EADDRINUSE: uv.UV_EADDRINUSE,
     };
-    if (typeof b.WriteWrap !== "function" || typeof b.ShutdownWrap !== "function" || !b.state ||
+    if (typeof b.TCP !== "function" || typeof b.TCPConnectWrap !== "function" || typeof b.TCP_SOCKET !== "number" ||
+      typeof b.WriteWrap !== "function" || typeof b.ShutdownWrap !== "function" || !b.state ||
       typeof b.kReadBytesOrError !== "number" || typeof b.UV_EOF !== "number") return null;
     return b;
   } catch {
@@ -89,18 +99,33 @@ export function rawServerHandle(srv: object): { onconnection: unknown; [k: symbo
   return h && typeof h.onconnection === "function" ? h as { onconnection: unknown } : null;
 }
 
-/** Node's errnoException: `${syscall} ${code}` with code, errno, syscall. */
-export function uvError(errno: number, syscall: string): NodeJS.ErrnoException {
+/**
+ * Node's errnoException (`${syscall} ${code}`), or with an address its
+ * exceptionWithHostPort (`${syscall} ${code} ${address}:${port}`, then
+ * ` - Local (${local})`).
+ */
+export function uvError(errno: number, syscall: string, address?: string, port?: number,
+  localAddress?: string, localPort?: number): NodeJS.ErrnoException {
   let code: string;
   try {
     code = getSystemErrorName(errno);
   } catch {
     code = `Unknown system error ${errno}`;
   }
-  const e = new Error(`${syscall} ${code}`) as NodeJS.ErrnoException;
+  let msg = `${syscall} ${code}`;
+  if (address !== undefined) msg += port ? ` ${address}:${port}` : ` ${address}`;
+  const local = localAddress !== undefined && localPort ? `${localAddress}:${localPort}` : "";
+  if (local) msg += ` - Local (${local})`;
+  const e = new Error(msg) as NodeJS.ErrnoException & Record<string, unknown>;
   e.errno = errno;
   e.code = code;
   e.syscall = syscall;
+  if (address !== undefined) e.address = address;
+  if (port) e.port = port;
+  if (local) {
+    e.localAddress = localAddress;
+    e.localPort = localPort;
+  }
   return e;
 }
 
@@ -119,6 +144,8 @@ export interface RawSink {
   written(c: RawConn): void;
   /** an IoSend write completed */
   sent(c: RawConn, len: number): void;
+  /** a client connection's connect completed */
+  connected(c: RawConn): void;
 }
 
 /** The fields of a Conn that this file uses. */
@@ -134,6 +161,10 @@ export interface RawConn {
   rawEof: boolean;
   /** bytes of the script's writes libuv has not completed */
   rawInflight: number;
+  /** a client connection: its connect completed */
+  rawConnected: boolean;
+  /** the core asked to stop reading (before the connect completed too) */
+  rawReadStopped: boolean;
 }
 
 const kConn = Symbol("wasock.rawConn");
@@ -185,10 +216,87 @@ function onClose(this: RawHandle): void {
 }
 
 /** An I/O error: report it, then close the handle as net.Socket's destroy(err) does. */
-function fail(c: RawConn, errno: number, syscall: string): void {
+function fail(c: RawConn, errno: number, syscall: string, err?: NodeJS.ErrnoException): void {
   if (c.closeRequested || c.rawClosing) return;
-  c.sink!.error(c, uvError(errno, syscall));
+  c.sink!.error(c, err ?? uvError(errno, syscall));
   closeRaw(c, false);
+}
+
+// ---- client connections (lib/net.js internalConnect / afterConnect) ----------------
+
+export interface RawConnect {
+  address: string;
+  port: number;
+  localAddress?: string;
+  localPort?: number;
+  noDelay?: boolean;
+  keepAlive?: boolean;
+  keepAliveDelayMs?: number;
+  refed: boolean;
+}
+
+function onConnect(this: RawReq & Record<string, unknown>, status: number, handle: RawHandle): void {
+  const c = handle[kConn] as RawConn;
+  if (c.rawClosing || c.closeRequested) return;
+  if (status !== 0) {
+    const la = this.localAddress as string | undefined;
+    const lp = this.localPort as number | undefined;
+    fail(c, status, "connect", uvError(status, "connect", this.address as string, this.port as number,
+      la && lp ? la : undefined, la && lp ? lp : undefined));
+    return;
+  }
+  c.rawConnected = true;
+  if (!c.rawReadStopped) handle.readStart();
+  c.sink!.connected(c);
+}
+
+/**
+ * Opens a TCP handle and connects it; `sink.connected` or `sink.error` follows
+ * (never from inside this call: a synchronous failure is reported on the next tick).
+ */
+export function connectRaw(c: RawConn, sink: RawSink, o: RawConnect): void {
+  const b = RAW!;
+  const handle = new b.TCP(b.TCP_SOCKET);
+  c.raw = handle;
+  c.sink = sink;
+  handle[kConn] = c;
+  handle.onread = onRead;
+  if (!o.refed) handle.unref();
+  const v6 = o.address.includes(":");
+  if (o.noDelay) handle.setNoDelay?.(true);
+  if (o.keepAlive) handle.setKeepAlive?.(true, ~~((o.keepAliveDelayMs ?? 0) / 1000));
+  let localAddress = o.localAddress;
+  const localPort = o.localPort ?? 0;
+  if (localAddress || localPort) {
+    localAddress ||= v6 ? "::" : "0.0.0.0";
+    const h = handle as unknown as { bind(a: string, p: number): number; bind6(a: string, p: number, f: number): number };
+    let err = v6 ? h.bind6(localAddress, localPort, 0) : h.bind(localAddress, localPort);
+    if (err === 0 && localPort > 0) {
+      // lib/net.js's checkBindError: libuv reports EADDRINUSE only at connect(), after
+      // binding another port; a bound port other than the one asked for is that error.
+      const out: Record<string, unknown> = {};
+      const e = handle.getsockname?.(out) ?? 0;
+      err = e !== 0 ? e : out.port !== localPort ? b.UV_EADDRINUSE : 0;
+    }
+    if (err !== 0) {
+      process.nextTick(fail, c, err, "bind", uvError(err, "bind", localAddress, localPort));
+      return;
+    }
+  }
+  const req = new b.TCPConnectWrap();
+  req.oncomplete = onConnect as RawReq["oncomplete"];
+  req.address = o.address;
+  req.port = o.port;
+  req.localAddress = localAddress;
+  req.localPort = localPort;
+  const h = handle as unknown as { connect(r: unknown, a: string, p: number): number; connect6(r: unknown, a: string, p: number): number };
+  const err = v6 ? h.connect6(req, o.address, o.port) : h.connect(req, o.address, o.port);
+  if (err !== 0) {
+    const name: Record<string, unknown> = {};
+    handle.getsockname?.(name);
+    const la = typeof name.address === "string" ? name.address : undefined;
+    process.nextTick(fail, c, err, "connect", uvError(err, "connect", o.address, o.port, la, name.port as number));
+  }
 }
 
 /** Takes an accepted handle: reads start when `paused` is false. */
@@ -197,7 +305,9 @@ export function attachRaw(c: RawConn, handle: RawHandle, sink: RawSink, paused: 
   c.sink = sink;
   handle[kConn] = c;
   handle.onread = onRead;
-  if (!paused) handle.readStart();
+  c.rawConnected = true;
+  if (paused) c.rawReadStopped = true;
+  else handle.readStart();
 }
 
 /** Closes the handle once (reset: an RST first, TCP only); `sink.closed` follows. */
