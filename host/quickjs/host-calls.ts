@@ -65,8 +65,8 @@ export function installFastHostCalls(ctx: QuickJSContext, toError: (e: unknown) 
   const { copyJSValue, freeJSValue } = c.memory;
   const owner = (ctx as unknown as { runtime: unknown }).runtime;
   c.cToHostCallbacks.callFunction = (cp, thisPtr, argc, argv, fnId) => {
-    const fn = refs.get(fnId) as { [FAST]?: HostImpl } | undefined;
-    const impl = cp === ctxPtr && typeof fn === "function" ? fn[FAST] : undefined;
+    const fn = refs.get(fnId);
+    const impl = cp === ctxPtr && typeof fn === "function" ? (fn as { [FAST]?: HostImpl })[FAST] : undefined;
     if (impl === undefined) return slow(cp, thisPtr, argc, argv, fnId);
     const args = new Array<QuickJSHandle>(argc);
     for (let i = 0; i < argc; i++) {
