@@ -1,31 +1,29 @@
 /**
- * NodeDriver: the `Backend` of wasock/node, over the wasm core and node:net.
+ * NodeDriver: the `Backend` of wasock/node, over the wasm core and libuv.
  *
  * The core (host/core) is authoritative for socket state, buffering beyond
  * the kernel, timeouts, byte counters, policy and quotas. This driver does
- * the real I/O with node:net sockets and servers and feeds each completion
- * into the core; it executes the core's I/O requests and turns its script
- * events into `BEv` dispatches for ts-api.
+ * the real I/O and feeds each completion into the core; it executes the
+ * core's I/O requests and turns its script events into `BEv` dispatches.
+ *
+ * I/O: TCP connections (accepted, and client) are libuv's handles driven as
+ * lib/net.js does (raw.ts); IPC clients, and everything when a binding is
+ * missing, wrap a net.Socket. Servers are node:net servers (servers.ts).
+ * Other files: conn-io.ts (one connection's operations over either),
+ * queue.ts (event order), resolve.ts (dns), timer.ts (the core's clock).
  *
  * Flow (see host/core/api.ts for the core's call order):
  *   ts-api call -> core call -> pump(): drain, run I/O requests at once,
  *                                        queue script events
- *   node:net callback -> core input -> pump() -> flush(): dispatch in order
- * Script events are never dispatched from inside a Backend call: they are
- * queued and flushed at the end of the node:net callback that produced them,
- * or on the next tick. A dispatch that calls back into the driver only
- * appends to the queue being flushed.
+ *   I/O callback -> core input -> pump() -> flush(): dispatch in order
+ * Script events are never dispatched from inside a Backend call.
  *
- * Fast paths (accounting stays in the core):
- * - writes go straight to the node:net socket (the core counts them with
- *   `write(len)` and `onWritten(len)`); the bytes never enter wasm memory;
- * - reads go to the script without a copy when the core answers
- *   `Code.Deliver` (flowing, nothing buffered).
- * - one Node timer follows `core.nextDeadline()`; it is unref'ed, as Node's
- *   socket timeouts are.
+ * Fast paths (accounting stays in the core): writes go straight to the
+ * handle (the core counts them with `write(len)`/`onWritten(len)`; the bytes
+ * never enter wasm memory); reads go to the script without a copy when the
+ * core answers `Code.Deliver` (flowing, nothing buffered).
  */
 import * as net from "node:net";
-import * as dns from "node:dns";
 import { Buffer } from "node:buffer";
 import { Code, Ev, Kind, Opt } from "../core/api.ts";
 import type { CoreApi, CoreStats, Policy, Quotas } from "../core/api.ts";
@@ -36,7 +34,6 @@ import type {
   ConnectIpc,
   ConnectTcp,
   Dispatch,
-  DropInfo,
   ErrorInfo,
   ListenFd,
   ListenIpc,
@@ -46,11 +43,14 @@ import type {
   SocketInfo,
 } from "../backend.ts";
 import { codeOfErrno, errorEventInfo, errorInfoOf, refusalInfo, systemCodeOf } from "./errors.ts";
-import { Conn, Listener, addrOf, noop, socketInfoOf } from "./handles.ts";
-import { RAW, attachRaw, closeRaw, connectRaw, rawAddresses, shutdownRaw, writeRaw } from "./raw.ts";
+import { Conn, Listener } from "./handles.ts";
+import { lookupAll } from "./resolve.ts";
+import { RAW, attachRaw, closeRaw, connectRaw, writeRaw } from "./raw.ts";
+import { dropInfo, ioSocketInfo, readStart, readStop, setOption, setRef, shutdown } from "./conn-io.ts";
 import type { RawHandle, RawSink } from "./raw.ts";
 import { ServerSide } from "./servers.ts";
 import { EventQueue } from "./queue.ts";
+import { CoreTimer, now } from "./timer.ts";
 
 export interface NodeDriverOptions {
   policy?: Policy;
@@ -66,7 +66,6 @@ export interface DriverStats extends CoreStats {
 }
 
 
-const now = (): number => Math.floor(performance.now());
 
 /** The Conn of a node:net socket, for the shared event handlers below. */
 const kConn = Symbol("wasock.conn");
@@ -103,16 +102,14 @@ export class NodeDriver implements Backend {
   #data: Uint8Array[] = [];
   #pumping = false;
   #pumpAgain = false;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #armedAt = Infinity;
+  readonly #timer: CoreTimer;
   /** DNS lookups and listen-host lookups in flight (they keep the loop alive) */
   #pendingOps = 0;
   #disposed = false;
-  /** some socket asked for a timeout: from then on, follow the core's deadline after each pump */
-  #timersUsed = false;
 
   constructor(opts: NodeDriverOptions = {}) {
     this.#core = opts.core ?? Core.create({ policy: opts.policy, quotas: opts.quotas, capacity: opts.capacity });
+    this.#timer = new CoreTimer(this.#core, () => this.#settle());
     const self = this;
     this.#servers = new ServerSide({
       core: this.#core,
@@ -175,7 +172,7 @@ export class NodeDriver implements Backend {
       data.length = 0;
       this.#pumping = false;
     }
-    if (this.#timersUsed) this.#arm();
+    this.#timer.arm();
     this.#events.scheduleFlush();
   }
 
@@ -197,33 +194,18 @@ export class NodeDriver implements Backend {
       case Ev.IoListen: return this.#servers.ioListen(h);
       case Ev.IoShutdown: {
         const c = this.#conns.get(h);
-        if (c?.raw) shutdownRaw(c);
-        else if (c?.sock && !c.sockClosed) c.sock.end();
+        if (c) shutdown(c);
         return;
       }
       case Ev.IoClose: return this.#ioClose(h, a);
       case Ev.IoReadStart: {
         const c = this.#conns.get(h);
-        if (!c) return;
-        c.initialPause = false;
-        if (c.raw) {
-          c.rawReadStopped = false;
-          if (!c.rawClosing && !c.rawEof && c.rawConnected) c.raw.readStart();
-          return;
-        }
-        const s = c.sock;
-        if (s && !s.destroyed) s.resume();
+        if (c) readStart(c);
         return;
       }
       case Ev.IoReadStop: {
         const c = this.#conns.get(h);
-        if (c?.raw) {
-          c.rawReadStopped = true;
-          if (!c.rawClosing && c.rawConnected) c.raw.readStop();
-          return;
-        }
-        const s = c?.sock;
-        if (s && !s.destroyed) s.pause();
+        if (c) readStop(c);
         return;
       }
       case Ev.IoSetOption: return this.#ioSetOption(h, a, b);
@@ -273,29 +255,7 @@ export class NodeDriver implements Backend {
       case Ev.Drop: {
         const dc = this.#conns.get(a);
         if (dc) dc.dropped = true;
-        const s = dc?.sock;
-        if (dc?.kind === Kind.Ipc) {
-          this.#out(h, BEv.Drop, undefined);
-          return;
-        }
-        const info: DropInfo = Object.create(null);
-        if (dc?.raw) {
-          const { local, remote } = rawAddresses(dc);
-          info.localAddress = local.address;
-          info.localPort = local.port;
-          info.localFamily = local.family;
-          info.remoteAddress = remote.address;
-          info.remotePort = remote.port;
-          info.remoteFamily = remote.family;
-        } else if (s) {
-          info.localAddress = s.localAddress;
-          info.localPort = s.localPort;
-          info.localFamily = s.localFamily;
-          info.remoteAddress = s.remoteAddress;
-          info.remotePort = s.remotePort;
-          info.remoteFamily = s.remoteFamily;
-        }
-        this.#out(h, BEv.Drop, info);
+        this.#out(h, BEv.Drop, dc?.kind === Kind.Ipc ? undefined : dropInfo(dc));
         return;
       }
       case Ev.Lookup: {
@@ -325,10 +285,6 @@ export class NodeDriver implements Backend {
     return errorEventInfo(code, errno, c, l, this.#core.peerAddress(h));
   }
 
-  #refusal(code: Code, syscall: string, address?: string, port?: number, hostname?: string): ErrorInfo {
-    return refusalInfo(code, syscall, address, port, hostname);
-  }
-
   // ---- sockets -------------------------------------------------------------------
 
   connectTcp(req: ConnectTcp): number | ErrorInfo {
@@ -336,7 +292,7 @@ export class NodeDriver implements Backend {
     // Half-open rules are ts-api's (Duplex ends the write side after 'end'), so the
     // core never shuts a socket down on its own ahead of writes still in the stream.
     const h = core.socketOpen(Kind.Tcp, true);
-    if (h < 0) return this.#refusal(-h as Code, "connect", req.host, req.port);
+    if (h < 0) return refusalInfo(-h as Code, "connect", req.host, req.port);
     const c = new Conn(h, Kind.Tcp);
     c.tcp = req;
     c.host = req.host;
@@ -345,7 +301,7 @@ export class NodeDriver implements Backend {
     this.#conns.set(h, c);
     const t = now();
     if (req.timeout) {
-      this.#timersUsed = true;
+      this.#timer.used = true;
       core.setTimeout(h, req.timeout, t);
     }
     const ip = net.isIP(req.host);
@@ -358,7 +314,7 @@ export class NodeDriver implements Backend {
     if (code !== Code.Ok) {
       this.#abandon(c);
       const ip = net.isIP(req.host) !== 0;
-      return this.#refusal(code, "connect", ip ? req.host : undefined, req.port, ip ? undefined : req.host);
+      return refusalInfo(code, "connect", ip ? req.host : undefined, req.port, ip ? undefined : req.host);
     }
     this.#pump();
     return h;
@@ -367,19 +323,19 @@ export class NodeDriver implements Backend {
   connectIpc(req: ConnectIpc): number | ErrorInfo {
     const core = this.#core;
     const h = core.socketOpen(Kind.Ipc, true);
-    if (h < 0) return this.#refusal(-h as Code, "connect", req.path);
+    if (h < 0) return refusalInfo(-h as Code, "connect", req.path);
     const c = new Conn(h, Kind.Ipc);
     c.path = req.path;
     this.#conns.set(h, c);
     const t = now();
     if (req.timeout) {
-      this.#timersUsed = true;
+      this.#timer.used = true;
       core.setTimeout(h, req.timeout, t);
     }
     const code = core.connectPath(h, req.path, t);
     if (code !== Code.Ok) {
       this.#abandon(c);
-      return this.#refusal(code, "connect", req.path);
+      return refusalInfo(code, "connect", req.path);
     }
     this.#pump();
     return h;
@@ -405,11 +361,8 @@ export class NodeDriver implements Backend {
       if (code !== Code.Ok && code !== Code.PolicyDenied) this.#core.onError(h, code, 0);
       return;
     }
-    const family = req.family === 4 || req.family === 6 ? req.family : 0;
-    let hints = req.hints || 0;
-    if (family === 0 && hints === 0) hints = dns.ADDRCONFIG;
     this.#pendingOps++;
-    const done = (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]): void => {
+    lookupAll(req, (err, addresses) => {
       this.#pendingOps--;
       if (this.#disposed || this.#conns.get(h) !== c || c.closeRequested) return;
       const core = this.#core;
@@ -431,29 +384,11 @@ export class NodeDriver implements Backend {
       }
       // Without `multi` one address is tried: the first answer (Node's first choice).
       const chosen = addresses[0];
-      if (chosen === undefined) {
-        const e = Object.assign(new Error(`getaddrinfo ENOTFOUND ${req.host}`), {
-          code: "ENOTFOUND", errno: -3008, syscall: "getaddrinfo", hostname: req.host,
-        });
-        c.lastErr = e;
-        this.#out(h, BEv.Lookup, errorInfoOf(e, req.host), undefined, undefined, req.host);
-        core.onError(h, Code.NameUnresolvable, -3008);
-        this.#settle();
-        return;
-      }
       c.resolved = chosen.address;
       const code = core.onResolved(h, chosen.address, chosen.family === 6 ? 6 : 4, now());
-      if (code !== Code.Ok && code !== Code.PolicyDenied) {
-        core.onError(h, code, 0);
-      }
+      if (code !== Code.Ok && code !== Code.PolicyDenied) core.onError(h, code, 0);
       this.#settle();
-    };
-    try {
-      dns.lookup(req.host, { family, hints, all: true }, done);
-    } catch (e) {
-      // ts-api validated the options as node:net does; anything left fails the connect.
-      process.nextTick(done, e as NodeJS.ErrnoException, []);
-    }
+    });
   }
 
   #ioConnect(h: number): void {
@@ -638,43 +573,9 @@ export class NodeDriver implements Backend {
 
   #ioSetOption(h: number, opt: number, value: number): void {
     const c = this.#conns.get(h);
-    if (c?.raw) {
-      const r = c.raw;
-      if (c.rawClosing) return;
-      switch (opt) {
-        case Opt.NoDelay: r.setNoDelay?.(value !== 0); return;
-        case Opt.KeepAlive: r.setKeepAlive?.(value !== 0, ~~(c.keepAliveDelayMs / 1000)); return;
-        case Opt.KeepAliveDelayMs: c.keepAliveDelayMs = value; return;
-        case Opt.Ref:
-          c.refed = value !== 0;
-          if (c.refed) r.ref();
-          else r.unref();
-          return;
-        default: return;
-      }
-    }
     if (c) {
-      const s = c.sock;
-      switch (opt) {
-        case Opt.NoDelay:
-          if (s && !s.destroyed && c.kind === Kind.Tcp) s.setNoDelay(value !== 0);
-          return;
-        case Opt.KeepAlive:
-          if (s && !s.destroyed && c.kind === Kind.Tcp) s.setKeepAlive(value !== 0, c.keepAliveDelayMs);
-          return;
-        case Opt.KeepAliveDelayMs:
-          c.keepAliveDelayMs = value;
-          return;
-        case Opt.Ref:
-          c.refed = value !== 0;
-          if (s) {
-            if (c.refed) s.ref();
-            else s.unref();
-          }
-          return;
-        default:
-          return;
-      }
+      setOption(c, opt, value);
+      return;
     }
     const l = this.#listeners.get(h);
     if (l && opt === Opt.Ref) this.#servers.setRef(l, value !== 0);
@@ -767,18 +668,14 @@ export class NodeDriver implements Backend {
     this.#core.resume(h);
     this.#pump();
     if (c.initialPause) {
-      // pauseOnConnect: node:net never started reading, so no IoReadStop stands behind this.
-      c.initialPause = false;
-      if (c.raw) {
-        c.rawReadStopped = false;
-        if (!c.rawClosing && !c.rawEof && c.rawConnected) c.raw.readStart();
-      } else if (c.sock && !c.sock.destroyed) c.sock.resume();
+      // pauseOnConnect: nothing was read yet, so no IoReadStop stands behind this.
+      readStart(c);
     }
   }
 
   setTimeout(h: number, ms: number): void {
     if (!this.#conns.has(h)) return;
-    if (ms > 0) this.#timersUsed = true;
+    if (ms > 0) this.#timer.used = true;
     this.#core.setTimeout(h, ms, now());
     this.#pump();
   }
@@ -801,12 +698,7 @@ export class NodeDriver implements Backend {
   ref(h: number, on: boolean): void {
     const c = this.#conns.get(h);
     if (!c) return;
-    c.refed = on;
-    const io = c.raw ?? c.sock;
-    if (io !== null && !c.rawClosing) {
-      if (on) io.ref();
-      else io.unref();
-    }
+    setRef(c, on);
     this.#core.ref(h, on);
     this.#pump();
   }
@@ -819,17 +711,8 @@ export class NodeDriver implements Backend {
 
   socketInfo(h: number): SocketInfo {
     const c = this.#conns.get(h);
-    if (c?.sock) return socketInfoOf(c.sock, c.path);
-    if (c?.raw) {
-      if (c.path) return { path: c.path };
-      const { local, remote } = rawAddresses(c);
-      const info: SocketInfo = {};
-      const l = addrOf(local.address, local.port, local.family);
-      const r = addrOf(remote.address, remote.port, remote.family);
-      if (l) info.local = l;
-      if (r) info.remote = r;
-      return info;
-    }
+    const io = c ? ioSocketInfo(c) : null;
+    if (io !== null) return io;
     const info: SocketInfo = {};
     const core = this.#core;
     const l = core.localAddress(h);
@@ -921,26 +804,6 @@ export class NodeDriver implements Backend {
     },
   };
 
-  // ---- time ------------------------------------------------------------------------
-
-  /** Keeps one unref'ed Node timer at or before the core's next deadline. */
-  #arm(): void {
-    const d = this.#core.nextDeadline();
-    if (d < 0 || d >= this.#armedAt || this.#disposed) return;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#armedAt = d;
-    this.#timer = setTimeout(this.#onTimer, Math.max(0, d - now()));
-    this.#timer.unref();
-  }
-
-  readonly #onTimer = (): void => {
-    this.#timer = null;
-    this.#armedAt = Infinity;
-    if (this.#disposed) return;
-    this.#core.tick(now());
-    this.#settle();
-  };
-
   // ---- lifecycle -------------------------------------------------------------------
 
   stats(): DriverStats {
@@ -970,8 +833,7 @@ export class NodeDriver implements Backend {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#timer.dispose();
     for (const c of this.#conns.values()) {
       c.closeRequested = true;
       c.sock?.destroy();
