@@ -34,7 +34,8 @@ export function guestSource(clientName, port, params) {
     "  ? () => performance.now() : () => Date.now();",
     `clients[${JSON.stringify(clientName)}](net, ${Number(port)}, ${JSON.stringify(params)}, now, null).then(`,
     `  (r) => console.log(${JSON.stringify(MARK_OK)} + JSON.stringify(r)),`,
-    `  (e) => console.log(${JSON.stringify(MARK_ERR)} + String((e && e.stack) || e) + " code=" + (e && e.code)),`,
+    // QuickJS's stack has no "name: message" header: print it first
+    `  (e) => console.log(${JSON.stringify(MARK_ERR)} + (e && e.name) + ": " + (e && e.message) + " (code " + (e && e.code) + ", syscall " + (e && e.syscall) + ")" + String.fromCharCode(10) + String(e && e.stack)),`,
     ");",
   ].join("\n");
 }
@@ -91,6 +92,6 @@ async function main() {
 if (process.send) {
   main().then(
     (result) => finish({ type: "result", result }),
-    (e) => finish({ type: "error", message: String(e?.stack ?? e) }),
+    (e) => finish({ type: "error", message: `${e?.name}: ${e?.message} (code ${e?.code}, syscall ${e?.syscall})\n${e?.stack ?? e}` }),
   );
 }
