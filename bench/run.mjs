@@ -200,13 +200,14 @@ async function main() {
   for (const w of workloads) {
     const params = quick ? w.quick : w.full;
     const impls = implsFor(w).filter((impl) => built[impl]);
-    const rec = Object.fromEntries(impls.map((impl) => [impl, { values: [], details: [], error: null }]));
+    const rec = Object.fromEntries(impls.map((impl) => [impl, { values: [], details: [], error: null, failures: 0 }]));
     results[w.name] = { params, unit: w.unit, better: w.better, target: w.target, rounds: rec };
     for (let r = 0; r < runs; r++) {
       const order = impls.map((_, i) => impls[(i + r) % impls.length]);
       for (const impl of order) {
         const slot = rec[impl];
-        if (slot.error) {
+        // an intermittent failure costs one round; a second one means it is not going to work
+        if (slot.failures >= 2) {
           slot.values.push(null);
           continue;
         }
@@ -221,6 +222,7 @@ async function main() {
               `  (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`,
           );
         } catch (err) {
+          slot.failures++;
           slot.error = String(err?.message ?? err).split("\n").slice(0, 6).join("\n");
           slot.values.push(null);
           process.stdout.write(`  ${w.name.padEnd(9)} round ${r + 1}/${runs} ${LABEL[impl].padEnd(13)} ERROR ${slot.error.split("\n")[0]}\n`);
@@ -316,7 +318,7 @@ function printTable(title, impl, results) {
         ratio = slot.ratio === null ? "-" : slot.ratio.toFixed(2);
         range = slot.ratios.length > 1 ? `${Math.min(...slot.ratios).toFixed(2)}-${Math.max(...slot.ratios).toFixed(2)}` : "";
         status = slot.status ?? (t == null ? "(no target)" : "-");
-        if (slot.error) status += " (error in a later round)";
+        if (slot.error) status += ` (${slot.failures} failed round${slot.failures > 1 ? "s" : ""})`;
       }
     }
     rows.push([w.name, w.unit, baseStr, val, ratio, range, targetStr, status]);
