@@ -175,7 +175,6 @@ export class SocketBase extends Duplex implements HandleOwner {
     this.#noDelay = Boolean(opts.noDelay);
     this.#keepAlive = Boolean(opts.keepAlive);
     this.#keepAliveDelay = ~~(opts.keepAliveInitialDelay / 1000);
-    this.on("end", onReadableStreamEnd);
     if (h !== 0) {
       this.#h = h;
       this.#info = info;
@@ -217,7 +216,6 @@ export class SocketBase extends Duplex implements HandleOwner {
     if (options.port === undefined && options.path == null) {
       throw ERR_MISSING_ARGS(["options", "port", "path"]);
     }
-    if (this.write !== SocketBase.prototype.write) this.write = SocketBase.prototype.write;
     if (this.#h !== 0 && !this.destroyed && this.connecting && !options.path) {
       // node:net connects the same handle again while it connects: EALREADY.
       if (cb !== null) this.once("connect", cb);
@@ -493,10 +491,9 @@ export class SocketBase extends Duplex implements HandleOwner {
   // ---- stream implementation ----------------------------------------------
 
   override _read(_n: number): void {
-    if (this.connecting || this.#h === 0) {
-      this.once("connect", () => this._read(_n));
-      return;
-    }
+    // Before the connection there is nothing to resume: reads start flowing at
+    // BEv.Connect (Node waits for 'connect' with a listener; this saves one per socket).
+    if (this.#h === 0 || this.connecting) return;
     if (this.#readPaused) {
       this.#readPaused = false;
       this.#ctx.backend.resume(this.#h);
@@ -630,6 +627,11 @@ export class SocketBase extends Duplex implements HandleOwner {
   // ---- public API ----------------------------------------------------------
 
   override write(chunk: any, encoding?: any, cb?: any): boolean {
+    // Node swaps in writeAfterFIN on 'end' without allowHalfOpen; checking here
+    // saves an 'end' listener per socket (readableEnded: 'end' was emitted).
+    if (this.writableEnded && this.readableEnded && !this.allowHalfOpen) {
+      return writeAfterFIN(this, chunk, encoding, cb);
+    }
     return super.write(chunk, encoding, cb);
   }
 
@@ -833,12 +835,7 @@ function connectErrorNT(self: SocketBase, err: Error): void {
 }
 
 /** Node: without allowHalfOpen, writing after the peer's FIN is EPIPE. */
-function onReadableStreamEnd(this: SocketBase): void {
-  if (!this.allowHalfOpen) this.write = writeAfterFIN;
-}
-
-function writeAfterFIN(this: SocketBase, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
-  if (!this.writableEnded) return SocketBase.prototype.write.call(this, chunk, encoding, cb);
+function writeAfterFIN(self: SocketBase, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
   if (typeof encoding === "function") {
     cb = encoding;
     encoding = null;
@@ -846,6 +843,6 @@ function writeAfterFIN(this: SocketBase, chunk: unknown, encoding?: unknown, cb?
   const er = new Error("This socket has been ended by the other party") as Error & { code: string };
   er.code = "EPIPE";
   if (typeof cb === "function") process.nextTick(cb as Listener, er);
-  this.destroy(er);
+  self.destroy(er);
   return false;
 }
