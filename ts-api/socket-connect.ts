@@ -9,6 +9,7 @@
 import type { ConnectTcp, ErrorInfo } from "../host/backend.ts";
 import type { NetContext } from "./context.ts";
 import {
+  ERR_INVALID_ADDRESS_FAMILY,
   ERR_INVALID_ARG_TYPE,
   ERR_INVALID_ARG_VALUE,
   ERR_INVALID_IP_ADDRESS,
@@ -118,6 +119,65 @@ export function orderAddresses(list: Address[], onEntry: (entry: Address) => boo
     if (i < valid[1].length) toAttempt.push(valid[1][i]);
   }
   return toAttempt;
+}
+
+export interface LookupOps {
+  /** connect to req (its host now an IP) */
+  connect(req: ConnectTcp): void;
+  /** several addresses: Node's attempts, one after the other */
+  connectMultiple(list: Address[]): void;
+  /** the connect failed: the socket is destroyed with err on the next tick */
+  fail(err: Error): void;
+}
+
+/**
+ * The script's own `lookup` (Node's lookupAndConnect with options.lookup): its
+ * answer, checked as Node checks it, becomes one connect or several attempts.
+ */
+export function customLookup(socket: AttemptSocket, lookup: Function, host: string, req: ConnectTcp,
+  family: unknown, options: Record<string, any>, ops: LookupOps): void {
+  let hints = req.hints ?? 0;
+  if (family !== 4 && family !== 6 && hints === 0) hints = DNS_ADDRCONFIG;
+  const dnsopts: Record<string, unknown> = { family, hints };
+  const all = family !== 4 && family !== 6 && !req.localAddress && req.autoSelectFamily;
+  if (all) dnsopts.all = true;
+  const connectTo = (ip: string): void => {
+    req.host = ip;
+    req.resolved = true;
+    if (all) socket.autoSelectFamilyAttemptedAddresses = [`${ip}:${req.port}`];
+    ops.connect(req);
+  };
+  lookup(host, dnsopts, (err: Error | null, ip: unknown, addressType: unknown) => {
+    if (all && !err) {
+      const list = ip as Address[];
+      const toAttempt = orderAddresses(list, (entry) => {
+        socket.emit("lookup", err, entry.address, entry.family, host);
+        return socket.connecting;
+      });
+      if (toAttempt === null) return;
+      if (toAttempt.length === 1) { connectTo(toAttempt[0].address); return; }
+      if (toAttempt.length > 1) {
+        ops.connectMultiple(toAttempt);
+        return;
+      }
+      const first = list[0];
+      ops.fail(first === undefined || !isIP(first.address)
+        ? ERR_INVALID_IP_ADDRESS(first?.address)
+        : ERR_INVALID_ADDRESS_FAMILY(first.family, options.host, options.port));
+      return;
+    }
+    socket.emit("lookup", err, all ? undefined : ip, all ? undefined : addressType, host);
+    if (!socket.connecting) return;
+    if (err) {
+      ops.fail(err);
+    } else if (!isIP(ip)) {
+      ops.fail(ERR_INVALID_IP_ADDRESS(ip));
+    } else if (addressType !== 4 && addressType !== 6) {
+      ops.fail(ERR_INVALID_ADDRESS_FAMILY(addressType, options.host, options.port));
+    } else {
+      connectTo(ip as string);
+    }
+  });
 }
 
 /** The socket as the attempts see it (public API plus three private operations). */

@@ -14,17 +14,14 @@
  * stream API plus `_undestroy`.
  */
 import { Duplex } from "node:stream";
-import { Buffer } from "node:buffer";
 import { BEv } from "../host/backend.ts";
 import type { ConnectTcp, ErrorInfo, SocketInfo } from "../host/backend.ts";
 import type { HandleOwner, NetContext } from "./context.ts";
 import {
   AbortError,
-  ERR_INVALID_ADDRESS_FAMILY,
   ERR_INVALID_ARG_TYPE,
   ERR_INVALID_ARG_VALUE,
   ERR_INVALID_HANDLE_TYPE,
-  ERR_INVALID_IP_ADDRESS,
   ERR_MISSING_ARGS,
   ERR_NOT_SUPPORTED,
   ERR_SOCKET_CLOSED,
@@ -33,8 +30,10 @@ import {
   exceptionWithHostPort,
 } from "./errors.ts";
 import { isIP } from "./ip.ts";
-import { Attempts, lookupRequest, orderAddresses, tcpRequest } from "./socket-connect.ts";
+import { Attempts, customLookup, lookupRequest, tcpRequest } from "./socket-connect.ts";
 import type { Address } from "./socket-connect.ts";
+import { queuedBytes, writeAfterFIN } from "./socket-write.ts";
+import type { WriteReq } from "./socket-write.ts";
 import {
   getTimerDuration,
   validateAbortSignal,
@@ -47,7 +46,6 @@ import {
 import type { AbortSignalLike } from "./validate.ts";
 import {
   asBuffer,
-  DNS_ADDRCONFIG,
   kNormalized,
   laterTurn,
   normalizeArgs,
@@ -298,49 +296,10 @@ export class SocketBase extends Duplex implements HandleOwner {
   /** The script's own `lookup` runs here; the backend then connects to its answer. */
   #customLookup(lookup: Function, host: string, req: ConnectTcp, family: unknown,
     options: Record<string, any>): void {
-    let hints = req.hints ?? 0;
-    if (family !== 4 && family !== 6 && hints === 0) hints = DNS_ADDRCONFIG;
-    const dnsopts: Record<string, unknown> = { family, hints };
-    const all = family !== 4 && family !== 6 && !req.localAddress && req.autoSelectFamily;
-    if (all) dnsopts.all = true;
-    const connectTo = (ip: string): void => {
-      req.host = ip;
-      req.resolved = true;
-      if (all) this.autoSelectFamilyAttemptedAddresses = [`${ip}:${req.port}`];
-      this.#start(this.#ctx.backend.connectTcp(req));
-    };
-    lookup(host, dnsopts, (err: Error | null, ip: unknown, addressType: unknown) => {
-      if (all && !err) {
-        const list = ip as Address[];
-        const toAttempt = orderAddresses(list, (entry) => {
-          this.emit("lookup", err, entry.address, entry.family, host);
-          return this.connecting;
-        });
-        if (toAttempt === null) return;
-        if (toAttempt.length === 1) { connectTo(toAttempt[0].address); return; }
-        if (toAttempt.length > 1) {
-          this.#connectMultiple(toAttempt, req);
-          return;
-        }
-        const first = list[0];
-        const e = first === undefined || !isIP(first.address)
-          ? ERR_INVALID_IP_ADDRESS(first?.address)
-          : ERR_INVALID_ADDRESS_FAMILY(first.family, options.host, options.port);
-        process.nextTick(connectErrorNT, this, e);
-        return;
-      }
-      this.emit("lookup", err, all ? undefined : ip, all ? undefined : addressType, host);
-      if (!this.connecting) return;
-      if (err) {
-        process.nextTick(connectErrorNT, this, err);
-      } else if (!isIP(ip)) {
-        process.nextTick(connectErrorNT, this, ERR_INVALID_IP_ADDRESS(ip));
-      } else if (addressType !== 4 && addressType !== 6) {
-        process.nextTick(connectErrorNT, this,
-          ERR_INVALID_ADDRESS_FAMILY(addressType, options.host, options.port));
-      } else {
-        connectTo(ip as string);
-      }
+    customLookup(this, lookup, host, req, family, options, {
+      connect: (r) => this.#start(this.#ctx.backend.connectTcp(r)),
+      connectMultiple: (list) => this.#connectMultiple(list, req),
+      fail: (err) => process.nextTick(connectErrorNT, this, err),
     });
   }
 
@@ -773,23 +732,10 @@ export class SocketBase extends Duplex implements HandleOwner {
   }
 
   get bytesWritten(): number | undefined {
-    let bytes = this.#h !== 0 ? this.#ctx.backend.counters(this.#h).bytesWritten : this.#bytesWritten;
-    const buffered = (this as any).writableBuffer as { chunk: any; encoding: BufferEncoding }[] | undefined;
+    const bytes = this.#h !== 0 ? this.#ctx.backend.counters(this.#h).bytesWritten : this.#bytesWritten;
+    const buffered = (this as any).writableBuffer as WriteReq[] | undefined;
     if (!buffered) return undefined;
-    for (const el of buffered) {
-      bytes += Buffer.isBuffer(el.chunk) ? el.chunk.length : Buffer.byteLength(el.chunk, el.encoding);
-    }
-    const data = this.#pendingData;
-    if (Array.isArray(data)) {
-      for (const el of data as { chunk: any; encoding: BufferEncoding }[]) {
-        bytes += Buffer.isBuffer(el.chunk) ? el.chunk.length : Buffer.byteLength(el.chunk, el.encoding);
-      }
-    } else if (data) {
-      bytes += typeof data === "string"
-        ? Buffer.byteLength(data, this.#pendingEncoding as BufferEncoding)
-        : (data as Uint8Array).byteLength;
-    }
-    return bytes;
+    return bytes + queuedBytes(buffered, this.#pendingData, this.#pendingEncoding);
   }
 
   get _connecting(): boolean {
@@ -832,17 +778,4 @@ export class SocketBase extends Duplex implements HandleOwner {
 
 function connectErrorNT(self: SocketBase, err: Error): void {
   self.destroy(err);
-}
-
-/** Node: without allowHalfOpen, writing after the peer's FIN is EPIPE. */
-function writeAfterFIN(self: SocketBase, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
-  if (typeof encoding === "function") {
-    cb = encoding;
-    encoding = null;
-  }
-  const er = new Error("This socket has been ended by the other party") as Error & { code: string };
-  er.code = "EPIPE";
-  if (typeof cb === "function") process.nextTick(cb as Listener, er);
-  self.destroy(er);
-  return false;
 }
