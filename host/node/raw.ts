@@ -43,6 +43,8 @@ export interface RawHandle {
 export interface RawReq {
   handle: RawHandle;
   oncomplete: ((this: RawReq, status: number) => void) | null;
+  /** keeps a write's bytes alive while libuv holds a pointer into them */
+  buffer?: Uint8Array;
   [k: symbol]: unknown;
 }
 
@@ -348,6 +350,9 @@ export function writeRaw(c: RawConn, chunk: Uint8Array, sendLen?: number): numbe
   const req = new b.WriteWrap();
   req.handle = r;
   req.oncomplete = onWrite;
+  // libuv holds only a pointer into `chunk` until the write completes: the req
+  // must keep the bytes alive, or GC may free them under an async write (EFAULT).
+  req.buffer = chunk;
   if (sendLen !== undefined) req[kSendLen] = sendLen;
   const err = r.writeBuffer(req, chunk);
   if (err !== 0) {
