@@ -108,6 +108,8 @@ export class SocketBase extends Duplex implements HandleOwner {
   #written = 0;
   /** a connect over several addresses in progress (autoSelectFamily) */
   #attempts: Attempts | null = null;
+  /** a connect whose host lookup may answer BEv.Resolved (ConnectTcp.multi) */
+  #multi: { req: ConnectTcp; family: unknown; options: Record<string, any> } | null = null;
   /** set from destroy() until the next tick */
   #destroying = false;
   /** connect() was called: Node has a handle from then on, so 'close' carries hadError */
@@ -287,10 +289,30 @@ export class SocketBase extends Duplex implements HandleOwner {
     if (options.lookup == null) {
       // node:dns's own check, which node:net reaches synchronously
       if (typeof host !== "string") throw ERR_INVALID_ARG_TYPE("hostname", "string", host);
+      if (family !== 4 && family !== 6 && !req.localAddress && req.autoSelectFamily) {
+        // Node's lookupAndConnectMultiple: the host hands every address back (BEv.Resolved).
+        req.multi = true;
+        this.#multi = { req, family, options };
+      }
       this.#start(this.#ctx.backend.connectTcp(req));
       return;
     }
     this.#customLookup(options.lookup, host, req, family, options);
+  }
+
+  /** The host resolved a `multi` connect to several addresses: Node's attempts over them. */
+  #resolved(list: Address[], name: string): void {
+    const m = this.#multi;
+    this.#multi = null;
+    // This handle ends here (the backend already destroyed it; its Close goes nowhere).
+    const h = this.#h;
+    if (h !== 0) {
+      this.#h = 0;
+      this.#ctx.owners.delete(h);
+    }
+    if (m === null || !this.connecting) return;
+    const req: ConnectTcp = { ...m.req, multi: false, name };
+    this.#customLookup((_h: string, _o: unknown, cb: Function) => cb(null, list), name, req, m.family, m.options);
   }
 
   /** The script's own `lookup` runs here; the backend then connects to its answer. */
@@ -373,6 +395,9 @@ export class SocketBase extends Duplex implements HandleOwner {
         }
         return;
       }
+      case BEv.Resolved:
+        this.#resolved(a as Address[], b as string);
+        return;
       case BEv.Connect: {
         if (this.destroyed) return;
         if (this.#attempts !== null) {
@@ -380,6 +405,7 @@ export class SocketBase extends Duplex implements HandleOwner {
           this.#attempts = null;
         }
         this.connecting = false;
+        this.#multi = null;
         // addresses come with the event, or lazily from backend.socketInfo()
         this.#info = (a as SocketInfo | undefined) ?? null;
         this.emit("connect");
