@@ -556,6 +556,12 @@ export class SocketBase extends Duplex implements HandleOwner {
   }
 
   override _final(cb: Cb): void {
+    // The backend closed the handle first (e.g. End and Close in one poll):
+    // nothing is left to half-close, and no 'connect' will ever come.
+    if (this.#backendClosed) {
+      cb();
+      return;
+    }
     if (this.pending) {
       this.once("connect", () => this._final(cb));
       return;
@@ -634,6 +640,11 @@ export class SocketBase extends Duplex implements HandleOwner {
   resetAndDestroy(): this {
     if (this.#h !== 0 || this.connecting) {
       if (this.#path) throw ERR_INVALID_HANDLE_TYPE();
+      // A host that cannot send RST (wasi:sockets has no SO_LINGER) says so
+      // rather than closing with a FIN that looks like success.
+      if (this.#ctx.backend.canReset === false) {
+        throw ERR_NOT_SUPPORTED("resetAndDestroy() on this host (it cannot send RST)");
+      }
       if (this.connecting) {
         this.once("connect", () => this.#reset());
       } else {
