@@ -183,6 +183,11 @@ export interface SocketCounters {
 }
 
 export interface Backend {
+  /**
+   * false when the host cannot send RST (the component over wasi:sockets):
+   * resetAndDestroy() then throws ERR_NOT_SUPPORTED. Absent means it can.
+   */
+  readonly canReset?: boolean;
   setDispatch(d: Dispatch): void;
 
   // sockets: a handle, or an ErrorInfo that ts-api emits asynchronously as Node does

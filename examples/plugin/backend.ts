@@ -270,6 +270,9 @@ export class ComponentBackend implements Backend {
     tryCall(() => this.#core.end(h));
   }
 
+  /** wasi:sockets cannot send RST: resetAndDestroy() throws ERR_NOT_SUPPORTED in ts-api. */
+  readonly canReset = false;
+
   /** reset: the component closes with FIN (wasi:sockets cannot send RST) and says not-supported. */
   destroy(h: number, reset: boolean): void {
     tryCall(() => this.#core.destroy(h, reset));

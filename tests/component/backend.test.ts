@@ -126,6 +126,22 @@ describe("net over the component", () => {
     await runUntil(backend, () => closed && core.liveHandles() === 0);
   });
 
+  it("resetAndDestroy() throws ERR_NOT_SUPPORTED (no RST in wasi:sockets), never a FIN posing as a reset", async () => {
+    peer = await startPeer("echo");
+    const core = await loadCore();
+    const backend = new ComponentBackend(core as never);
+    const net = createNetModule(backend);
+    let connected = false;
+    const c = net.connect(peer.port, "127.0.0.1", () => { connected = true; });
+    await runUntil(backend, () => connected);
+    expect(() => c.resetAndDestroy()).toThrow(expect.objectContaining({ code: "ERR_NOT_SUPPORTED" }));
+    expect(c.destroyed).toBe(false);
+    let closed = false;
+    c.on("close", () => { closed = true; });
+    c.destroy();
+    await runUntil(backend, () => closed && core.liveHandles() === 0);
+  });
+
   it("policy denials arrive as ERR_ACCESS_DENIED, before and after the lookup", async () => {
     const core = await loadCore();
     core.policyAddHost("connect", false, "localhost", 0, 65535);
