@@ -20,6 +20,8 @@ import type {
 } from "../../host/backend.ts";
 import { isIP } from "../../ts-api/ip.ts";
 import { ERR_NOT_SUPPORTED } from "../../ts-api/errors.ts";
+import { Code } from "../../host/core/api.ts";
+import { systemCodeOf } from "../../host/core/system-codes.ts";
 
 /** wasi:sockets ip-socket-address, as both bindings lift it. */
 export type IpSocketAddress =
@@ -60,32 +62,6 @@ const enum Ev {
   Connect = 32, Data = 33, End = 34, Drain = 35, Timeout = 36, Error = 37, Close = 38,
   Connection = 39, Listening = 40, Drop = 41, Lookup = 42, ServerClose = 43,
 }
-
-/** Core codes that error events carry (host/core/api.ts Code). */
-const enum Code {
-  AccessDenied = 2, NotSupported = 3, InvalidArgument = 4, OutOfMemory = 5, Timeout = 6,
-  InvalidState = 10, NewSocketLimit = 11, AddressNotBindable = 12, AddressInUse = 13,
-  RemoteUnreachable = 14, ConnectionRefused = 15, ConnectionReset = 16, ConnectionAborted = 17,
-  NameUnresolvable = 19, TemporaryResolverFailure = 20, PermanentResolverFailure = 21,
-  PolicyDenied = 23, QuotaExceeded = 24, TableFull = 26,
-}
-
-/** Node's code and errno for a core code (the table of host/node/errors.ts). */
-const SYSTEM: Record<number, [string, number]> = {
-  [Code.ConnectionRefused]: ["ECONNREFUSED", -111],
-  [Code.ConnectionReset]: ["ECONNRESET", -104],
-  [Code.ConnectionAborted]: ["ECONNABORTED", -103],
-  [Code.Timeout]: ["ETIMEDOUT", -110],
-  [Code.AddressInUse]: ["EADDRINUSE", -98],
-  [Code.AddressNotBindable]: ["EADDRNOTAVAIL", -99],
-  [Code.AccessDenied]: ["EACCES", -13],
-  [Code.RemoteUnreachable]: ["EHOSTUNREACH", -113],
-  [Code.InvalidArgument]: ["EINVAL", -22],
-  [Code.OutOfMemory]: ["ENOMEM", -12],
-  [Code.NewSocketLimit]: ["EMFILE", -24],
-  [Code.InvalidState]: ["ENOTCONN", -107],
-  [Code.NotSupported]: ["ENOTSUP", -95],
-};
 
 /** The error-code names of the WIT enum, in order (Code = index + 1). */
 const CODE_NAMES = [
@@ -253,8 +229,9 @@ export class ComponentBackend implements Backend {
       return { code: "ERR_QUOTA_EXCEEDED", syscall: "write", message: "maxBufferedBytesPerSocket or maxBufferedBytesTotal" };
     }
     if (code !== 0) {
-      const [name, errno] = SYSTEM[code] ?? ["EPIPE", -32];
-      return { code: code === Code.InvalidState ? "EPIPE" : name, errno: code === Code.InvalidState ? -32 : errno, syscall: "write" };
+      if (code === Code.InvalidState) return { code: "EPIPE", errno: -32, syscall: "write" };
+      const sys = systemCodeOf(code, 0, ["EPIPE", -32]);
+      return { code: sys.code, errno: sys.errno, syscall: "write" };
     }
     if (c) {
       c.writes.push(chunk.byteLength);
@@ -490,8 +467,8 @@ export class ComponentBackend implements Backend {
           syscall: "getaddrinfo", hostname: c?.host,
         };
       default: {
-        const [name, no] = SYSTEM[code] ?? ["EIO", -5];
-        const info: ErrorInfo = { code: name, errno: errno || no, syscall };
+        const sys = systemCodeOf(code, errno);
+        const info: ErrorInfo = { code: sys.code, errno: sys.errno, syscall };
         if (c?.address ?? c?.host) info.address = c?.address ?? c?.host;
         if (c?.port !== undefined) info.port = c.port;
         return info;
@@ -513,8 +490,8 @@ export class ComponentBackend implements Backend {
       case Code.NotSupported:
         return notSupported(`${syscall} with these options in the component`);
       default: {
-        const [name, errno] = SYSTEM[code] ?? ["EIO", -5];
-        return { code: name, errno, syscall, address: host, port };
+        const sys = systemCodeOf(code, 0);
+        return { code: sys.code, errno: sys.errno, syscall, address: host, port };
       }
     }
   }

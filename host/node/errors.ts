@@ -7,6 +7,7 @@
  */
 import { Code, Kind } from "../core/api.ts";
 import type { CoreAddress } from "../core/api.ts";
+import { systemCodeOf } from "../core/system-codes.ts";
 import type { ErrorInfo } from "../backend.ts";
 import type { Conn, Listener } from "./handles.ts";
 
@@ -39,25 +40,7 @@ export function codeOfErrno(code: string | undefined): Code {
   }
 }
 
-/** Node's code and errno for a core Code (when no node:net error stands behind it). */
-export function systemCodeOf(code: Code, errno: number): { code: string; errno: number } {
-  switch (code) {
-    case Code.ConnectionRefused: return { code: "ECONNREFUSED", errno: errno || -111 };
-    case Code.ConnectionReset: return { code: "ECONNRESET", errno: errno || -104 };
-    case Code.ConnectionAborted: return { code: "ECONNABORTED", errno: errno || -103 };
-    case Code.Timeout: return { code: "ETIMEDOUT", errno: errno || -110 };
-    case Code.AddressInUse: return { code: "EADDRINUSE", errno: errno || -98 };
-    case Code.AddressNotBindable: return { code: "EADDRNOTAVAIL", errno: errno || -99 };
-    case Code.AccessDenied: return { code: "EACCES", errno: errno || -13 };
-    case Code.RemoteUnreachable: return { code: "EHOSTUNREACH", errno: errno || -113 };
-    case Code.InvalidArgument: return { code: "EINVAL", errno: errno || -22 };
-    case Code.OutOfMemory: return { code: "ENOMEM", errno: errno || -12 };
-    case Code.NewSocketLimit: return { code: "EMFILE", errno: errno || -24 };
-    case Code.InvalidState: return { code: "ENOTCONN", errno: errno || -107 };
-    case Code.NotSupported: return { code: "ENOTSUP", errno: errno || -95 };
-    default: return { code: "EIO", errno: errno || -5 };
-  }
-}
+export { systemCodeOf };
 
 /** ErrorInfo from a node:net (or node:dns) error, field for field. */
 export function errorInfoOf(err: NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string },
