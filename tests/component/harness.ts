@@ -6,6 +6,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { spawn, type ChildProcess } from "node:child_process";
 import { sockets as shimSockets, io, clocks } from "@bytecodealliance/preview2-shim";
+import type { CoreEvent, CoreSockets } from "../../examples/plugin/backend.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -33,42 +34,30 @@ export const Ev = {
   Connection: 39, Listening: 40, Drop: 41, Lookup: 42, ServerClose: 43,
 } as const;
 
-export interface CoreEvent { kind: number; handle: number; a: number; b: number; data: Uint8Array }
+export type { CoreEvent };
 
-/** The exported interface, as jco lifts it (results throw ComponentError on err). */
-export interface Sockets {
+/**
+ * The exported interface, as jco lifts it (results throw ComponentError on err):
+ * the plugin backend's view (CoreSockets) plus the embedder's config calls and
+ * the queries the tests read. Address parameters are loosened to `unknown` so
+ * tests can pass forged values.
+ */
+export interface Sockets extends CoreSockets {
   configure(capacity: number, quotas: { maxSockets: number; maxBufferedBytesPerSocket: number; maxBufferedBytesTotal: number }): void;
   policyDefault(set: "connect" | "listen", allow: boolean): void;
   policyAddHost(set: "connect" | "listen", deny: boolean, name: string, lo: number, hi: number): void;
   policyAddCidr(set: "connect" | "listen", deny: boolean, address: unknown, prefix: number, lo: number, hi: number): void;
   policyAddPath(set: "connect" | "listen", deny: boolean, prefix: string): void;
-  socketOpen(kind: number, allowHalfOpen: boolean): number;
   serverOpen(kind: number, allowHalfOpen?: boolean, pauseOnConnect?: boolean): number;
   connectName(h: number, name: string, port: number, family?: number): void;
   connectAddress(h: number, address: unknown): void;
   listenAddress(h: number, address: unknown, backlog: number): void;
-  write(h: number, data: Uint8Array): boolean;
-  end(h: number): void;
-  destroy(h: number, reset: boolean): void;
-  pause(h: number): void;
-  resume(h: number): void;
-  setTimeout(h: number, ms: number): void;
-  setNoDelay(h: number, on: boolean): void;
-  setKeepAlive(h: number, on: boolean, delayMs: number): void;
-  ref(h: number, on: boolean): void;
-  serverClose(h: number): void;
-  setMaxConnections(h: number, n: number): void;
-  poll(timeoutMs: number): CoreEvent[];
-  hasRefs(): boolean;
   state(h: number): number;
   bytesRead(h: number): bigint;
   bytesWritten(h: number): bigint;
-  bufferSize(h: number): number;
   peerAddress(h: number): any;
   localAddress(h: number): any;
-  connections(h: number): number;
   coreStats(): { sockets: number; servers: number; bufferedBytes: number; bytesRead: bigint; bytesWritten: bigint };
-  liveHandles(): number;
 }
 
 export function v4(a: number, b: number, c: number, d: number, port: number) {
