@@ -15,6 +15,9 @@ export const GUEST_OUT = join(root, "dist/guest/guest.js");
 
 /** esbuild options shared by the build and by tests that run from source */
 export function guestBuildOptions() {
+  // WASOCK_GUEST_PRETTY=1 keeps one statement a line, so a guest stack's line
+  // numbers name the code (for profiling; see bench/guest-profile.mjs).
+  const pretty = process.env.WASOCK_GUEST_PRETTY === "1";
   return {
     entryPoints: [GUEST_ENTRY],
     bundle: true,
@@ -22,8 +25,8 @@ export function guestBuildOptions() {
     format: "iife",
     target: "es2022",
     platform: "browser",
-    minifySyntax: true,
-    minifyWhitespace: true,
+    minifySyntax: !pretty,
+    minifyWhitespace: !pretty,
     legalComments: "none",
     logLevel: "warning",
     absWorkingDir: root,

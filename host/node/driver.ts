@@ -59,6 +59,13 @@ export interface NodeDriverOptions {
   capacity?: number;
   /** a core to drive instead of a new one (tests) */
   core?: CoreApi;
+  /**
+   * Called once for a chunk passed to `write()` when nothing here references
+   * it any more (the kernel took it, or libuv's write completed), so that its
+   * owner may reuse it. Chunks of failed or abandoned writes are never handed
+   * back; the garbage collector takes them.
+   */
+  releaseChunk?: (chunk: Uint8Array) => void;
 }
 
 export interface DriverStats extends CoreStats {
@@ -109,6 +116,7 @@ export class NodeDriver implements Backend {
 
   constructor(opts: NodeDriverOptions = {}) {
     this.#core = opts.core ?? Core.create({ policy: opts.policy, quotas: opts.quotas, capacity: opts.capacity });
+    this.#release = opts.releaseChunk ?? null;
     this.#timer = new CoreTimer(this.#core, () => this.#settle());
     const self = this;
     this.#servers = new ServerSide({
@@ -608,6 +616,7 @@ export class NodeDriver implements Backend {
         // the kernel took it all: no completion follows, so no entry either
         lens.length = at;
         pending = 0;
+        this.#release?.(chunk);
       } else if (pending === 0) {
         lens.length = at;
         return undefined; // an error, reported as the core's Error event
@@ -788,7 +797,10 @@ export class NodeDriver implements Backend {
   }
 
   /** raw.ts's reports: the same paths as the node:net socket events. */
+  readonly #release: ((chunk: Uint8Array) => void) | null;
+
   readonly #rawSink: RawSink = {
+    released: (chunk) => this.#release?.(chunk),
     data: (c, chunk) => this.#sockData(c as Conn, chunk),
     end: (c) => this.#sockEnd(c as Conn),
     finish: (c) => this.#sockFinish(c as Conn),

@@ -148,6 +148,8 @@ export interface RawSink {
   sent(c: RawConn, len: number): void;
   /** a client connection's connect completed */
   connected(c: RawConn): void;
+  /** libuv no longer holds a pointer into this chunk of an asynchronous writeRaw */
+  released?(chunk: Uint8Array): void;
 }
 
 /** The fields of a Conn that this file uses. */
@@ -201,7 +203,10 @@ function onWrite(this: RawReq, status: number): void {
     return;
   }
   c.rawInflight -= this[kLen] as number;
+  const chunk = this.buffer;
+  this.buffer = undefined;
   c.sink!.written(c);
+  if (chunk !== undefined) c.sink!.released?.(chunk);
 }
 
 function onShutdown(this: RawReq): void {

@@ -18,6 +18,8 @@ import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
 import { BEv, type Backend, type ErrorInfo } from "../backend.ts";
 import { JSON_ARG } from "../../ts-api/guest.ts";
 import { defineHostFunction } from "./host-calls.ts";
+import { GuestHeap } from "./heap.ts";
+import { ChunkPool } from "./chunks.ts";
 
 /** What the sandbox needs from its driver: a Backend plus lifecycle. */
 export interface SandboxDriver extends Backend {
@@ -63,21 +65,30 @@ export function release(ctx: QuickJSContext, handles: QuickJSHandle[]): void {
 
 export class Args {
   readonly #ctx: QuickJSContext;
-  constructor(ctx: QuickJSContext) {
+  /** direct reads of ints and ArrayBuffers (null: the library's path for everything) */
+  readonly heap: GuestHeap | null;
+  constructor(ctx: QuickJSContext, heap: GuestHeap | null = null) {
     this.#ctx = ctx;
+    this.heap = heap;
   }
   int(h: QuickJSHandle | undefined, name: string, min = -0x7fffffff, max = 0x7fffffff): number {
-    if (h === undefined || this.#ctx.typeof(h) !== "number") throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "${name}" must be a number`);
-    const n = this.#ctx.getNumber(h);
+    const n = this.num(h, name);
     if (!Number.isInteger(n) || n < min || n > max) throw new HostCallError("ERR_OUT_OF_RANGE", `host call: "${name}" is out of range: ${n}`);
     return n;
   }
   num(h: QuickJSHandle | undefined, name: string): number {
+    if (h !== undefined && this.heap !== null) {
+      const n = this.heap.int(h.value as unknown as number);
+      if (n !== undefined) return n;
+    }
     if (h === undefined || this.#ctx.typeof(h) !== "number") throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "${name}" must be a number`);
     return this.#ctx.getNumber(h);
   }
   bool(h: QuickJSHandle | undefined): boolean {
-    return h !== undefined && this.#ctx.typeof(h) === "boolean" && this.#ctx.dump(h) === true;
+    if (h === undefined) return false;
+    const b = this.heap?.bool(h.value as unknown as number);
+    if (b !== undefined) return b;
+    return this.#ctx.typeof(h) === "boolean" && this.#ctx.dump(h) === true;
   }
   str(h: QuickJSHandle | undefined, name: string): string {
     if (h === undefined || this.#ctx.typeof(h) !== "string") throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "${name}" must be a string`);
@@ -94,7 +105,30 @@ export class Args {
     if (typeof v !== "object" || v === null || Array.isArray(v)) throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "${name}" must be an object`);
     return v as T;
   }
+  /**
+   * Calls `use` with a view of bytes[offset, offset + length) of the guest
+   * ArrayBuffer `buf`: straight into the QuickJS heap when the heap reader is
+   * on (so it must not outlive the call), else the library's copy.
+   */
+  view<T>(buf: QuickJSHandle | undefined, offset: number, length: number, use: (bytes: Uint8Array) => T): T {
+    if (buf === undefined) throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "bytes" must be an ArrayBuffer`);
+    const direct = this.heap?.bytes(buf.value as unknown as number) ?? null;
+    if (direct !== null) return use(range(direct, offset, length));
+    if (this.#ctx.typeof(buf) !== "object") throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "bytes" must be an ArrayBuffer`);
+    const copy = this.#ctx.getArrayBuffer(buf);
+    try {
+      return use(range(copy.value, offset, length));
+    } finally {
+      copy.dispose();
+    }
+  }
 }
+
+function range(src: Uint8Array, offset: number, length: number): Uint8Array {
+  if (offset + length > src.byteLength) throw new HostCallError("ERR_OUT_OF_RANGE", "host call: the range is outside the buffer");
+  return src.subarray(offset, offset + length);
+}
+
 
 export class NetBridge {
   readonly #ctx: QuickJSContext;
@@ -105,10 +139,23 @@ export class NetBridge {
   /** of those, the ones the guest unref'ed */
   readonly #unrefed = new Set<number>();
 
-  constructor(ctx: QuickJSContext, driver: SandboxDriver) {
+  /** where the copies of written bytes come from (see chunks.ts) */
+  readonly #chunks: ChunkPool;
+  /** the driver's own copy of a write's bytes, which it keeps until the write completes */
+  readonly #ownedCopy = (src: Uint8Array): Buffer => {
+    // Small writes come from Node's pool (allocUnsafe), off V8's heap; a fresh
+    // small ArrayBuffer (slice()) lives on V8's heap and is moved off it by
+    // every socket write. Large ones are reused buffers.
+    const copy = this.#chunks.take(src.byteLength);
+    copy.set(src);
+    return copy;
+  };
+
+  constructor(ctx: QuickJSContext, driver: SandboxDriver, args: Args = new Args(ctx), chunks = new ChunkPool()) {
     this.#ctx = ctx;
     this.#driver = driver;
-    this.#a = new Args(ctx);
+    this.#a = args;
+    this.#chunks = chunks;
   }
 
   #handle(h: QuickJSHandle | undefined): number {
@@ -151,21 +198,7 @@ export class NetBridge {
     fn("listenIpc", ([req]) => this.#issued(d.listenIpc(a.json(req, "req"))));
     fn("write", ([h, buf, off, len]) => {
       const hh = this.#handle(h);
-      const offset = a.int(off, "offset", 0);
-      const length = a.int(len, "length", 0);
-      if (buf === undefined || ctx.typeof(buf) !== "object") throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "bytes" must be an ArrayBuffer`);
-      const view = ctx.getArrayBuffer(buf);
-      let copy: Uint8Array;
-      try {
-        if (offset + length > view.value.byteLength) throw new HostCallError("ERR_OUT_OF_RANGE", "host call: the range is outside the buffer");
-        // allocUnsafe: small writes come from Node's pool, off V8's heap. A fresh
-        // small ArrayBuffer (slice()) lives on V8's heap and is moved off it by
-        // every socket write.
-        copy = Buffer.allocUnsafe(length);
-        copy.set(view.value.subarray(offset, offset + length));
-      } finally {
-        view.dispose();
-      }
+      const copy = a.view(buf, a.int(off, "offset", 0), a.int(len, "length", 0), this.#ownedCopy);
       const r = d.write(hh, copy);
       if (r === undefined) return undefined;
       return r === true ? ctx.newNumber(1) : ctx.newString(JSON.stringify(r));

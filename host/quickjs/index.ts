@@ -9,17 +9,18 @@ import { policyFrom } from "../policy.ts";
 import type { SandboxDriver } from "./bridge.ts";
 import { resolveOptions, type ResolvedOptions, type SandboxOptions } from "./options.ts";
 import { Sandbox } from "./sandbox.ts";
+import { ChunkPool } from "./chunks.ts";
 
 export { Sandbox } from "./sandbox.ts";
 export type { RunInput, RunResult, SandboxStats } from "./sandbox.ts";
 export type { Output, SandboxOptions } from "./options.ts";
 export { GuestError } from "./guest-error.ts";
 
-function createDriver(o: ResolvedOptions): SandboxDriver {
+function createDriver(o: ResolvedOptions, chunks: ChunkPool): SandboxDriver {
   const p = o.policyInput;
   const policy = "connect" in p ? p : policyFrom(p);
   const core = Core.create({ policy, quotas: o.quotas });
-  return new NodeDriver({ core }) as unknown as SandboxDriver;
+  return new NodeDriver({ core, releaseChunk: (c) => chunks.release(c) }) as unknown as SandboxDriver;
 }
 
 /**
@@ -38,6 +39,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const emscriptenModule = { printErr: (text: string) => void diagnostics.push(text), print: (text: string) => void diagnostics.push(text) };
   const variant = newVariant(base, { emscriptenModule: emscriptenModule as unknown as CustomizeVariantOptions["emscriptenModule"] });
   const wasm = await newQuickJSWASMModule(variant);
-  return new Sandbox(wasm, opts, createDriver(opts), diagnostics);
+  const chunks = new ChunkPool();
+  return new Sandbox(wasm, opts, createDriver(opts, chunks), diagnostics, chunks);
 }
 export { allowFlagFor, ruleFor } from "../policy.ts";

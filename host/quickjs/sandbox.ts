@@ -16,6 +16,8 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule }
 import type { BEv } from "../backend.ts";
 import { Args, guestErrorHandle, hostFunction, NetBridge, release, type SandboxDriver } from "./bridge.ts";
 import { installFastHostCalls } from "./host-calls.ts";
+import { GuestHeap } from "./heap.ts";
+import { ChunkPool } from "./chunks.ts";
 import { GuestError, readGuestError } from "./guest-error.ts";
 import { createJobRunner } from "./jobs.ts";
 import { guestSource } from "./guest-source.ts";
@@ -42,6 +44,8 @@ export interface SandboxStats {
   guestHandles: number;
   /** bytes the guest's QuickJS heap uses */
   guestHeapBytes: number;
+  /** host buffers kept for reuse by large guest writes (at most 4 MiB) */
+  writePoolBytes: number;
   [k: string]: number;
 }
 
@@ -55,6 +59,8 @@ export class Sandbox {
   readonly #ctx: QuickJSContext;
   readonly #driver: SandboxDriver;
   readonly #bridge: NetBridge;
+  readonly #args: Args;
+  readonly #chunks: ChunkPool;
   readonly #jobs: () => QuickJSHandle | null;
   readonly #modules: ModuleMap;
   #entry: { dispatch: QuickJSHandle; timer: QuickJSHandle; immediate: QuickJSHandle; ticks: QuickJSHandle } | null = null;
@@ -85,7 +91,7 @@ export class Sandbox {
   readonly #diagnostics: string[];
 
   /** @internal use createSandbox() */
-  constructor(wasm: QuickJSWASMModule, opts: ResolvedOptions, driver: SandboxDriver, diagnostics: string[] = []) {
+  constructor(wasm: QuickJSWASMModule, opts: ResolvedOptions, driver: SandboxDriver, diagnostics: string[] = [], chunks = new ChunkPool()) {
     this.#diagnostics = diagnostics;
     this.#opts = opts;
     this.#driver = driver;
@@ -127,7 +133,9 @@ export class Sandbox {
     const ctx = (this.#ctx = rt.newContext());
     installFastHostCalls(ctx, (e) => guestErrorHandle(ctx, e));
     this.#jobs = createJobRunner(rt, ctx);
-    this.#bridge = new NetBridge(ctx, driver);
+    this.#args = new Args(ctx, GuestHeap.calibrate(ctx));
+    this.#chunks = chunks;
+    this.#bridge = new NetBridge(ctx, driver, this.#args, chunks);
     try {
       this.#installHost();
       driver.setDispatch((h, ev, a, b, c, d) => this.#onEvent(h, ev, a, b, c, d));
@@ -162,7 +170,7 @@ export class Sandbox {
 
   #installHost(): void {
     const ctx = this.#ctx;
-    const a = new Args(ctx);
+    const a = this.#args;
     const host = ctx.newObject();
     try {
       const fn = (name: string, impl: (args: QuickJSHandle[]) => QuickJSHandle | undefined) => hostFunction(ctx, host, name, impl);
@@ -196,18 +204,7 @@ export class Sandbox {
       const decoder = new TextDecoder();
       fn("utf8Encode", ([text]) => ctx.newArrayBuffer(encoder.encode(a.str(text, "text")).buffer));
       fn("utf8Length", ([text]) => ctx.newNumber(Buffer.byteLength(a.str(text, "text"), "utf8")));
-      fn("utf8Decode", ([buf, off, len]) => {
-        const offset = a.int(off, "offset", 0);
-        const length = a.int(len, "length", 0);
-        if (buf === undefined || ctx.typeof(buf) !== "object") throw new TypeError('host call: "bytes" must be an ArrayBuffer');
-        const view = ctx.getArrayBuffer(buf);
-        try {
-          if (offset + length > view.value.byteLength) throw new RangeError("host call: the range is outside the buffer");
-          return ctx.newString(decoder.decode(view.value.subarray(offset, offset + length)));
-        } finally {
-          view.dispose();
-        }
-      });
+      fn("utf8Decode", ([buf, off, len]) => ctx.newString(a.view(buf, a.int(off, "offset", 0), a.int(len, "length", 0), (v) => decoder.decode(v))));
       fn("ticksPending", () => {
         this.#ticksPending = true;
         return undefined;
@@ -550,6 +547,7 @@ export class Sandbox {
       ...s,
       guestHandles: this.#bridge.handles.size,
       guestHeapBytes: heap,
+      writePoolBytes: this.#chunks.keptBytes,
     };
   }
 
