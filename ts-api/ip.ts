@@ -92,9 +92,15 @@ function v6(s: string): boolean {
   return h >= 0 && t >= 0 && h + t <= 7;
 }
 
+/**
+ * The same dotted-quad grammar as v4In, as one regular expression: a QuickJS
+ * guest tests it several times faster than it runs the loop (every connect
+ * to an address literal asks).
+ */
+const DOTTED_QUAD = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
+
 export function isIPv4(input: unknown): boolean {
-  const s = `${input}`;
-  return v4In(s, 0, s.length);
+  return DOTTED_QUAD.test(`${input}`);
 }
 
 export function isIPv6(input: unknown): boolean {
@@ -103,7 +109,7 @@ export function isIPv6(input: unknown): boolean {
 
 export function isIP(input: unknown): 0 | 4 | 6 {
   const s = `${input}`;
-  if (v4In(s, 0, s.length)) return 4;
+  if (DOTTED_QUAD.test(s)) return 4;
   if (v6(s)) return 6;
   return 0;
 }

@@ -17,7 +17,7 @@ import { Buffer } from "node:buffer";
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
 import { BEv, type Backend, type ErrorInfo } from "../backend.ts";
 import { JSON_ARG } from "../../ts-api/guest.ts";
-import { defineHostFunction } from "./host-calls.ts";
+import { defineHostFunction, type CallArg } from "./host-calls.ts";
 import { GuestHeap } from "./heap.ts";
 import { ChunkPool } from "./chunks.ts";
 
@@ -56,9 +56,10 @@ export function hostFunction(ctx: QuickJSContext, obj: QuickJSHandle, name: stri
   defineHostFunction(ctx, obj, name, impl, (e) => guestErrorHandle(ctx, e));
 }
 
-/** Dispose handles made for a call; the context's static values (undefined, null, true, false) are never disposed. */
-export function release(ctx: QuickJSContext, handles: QuickJSHandle[]): void {
+/** Dispose handles made for a call; numbers, and the context's static values (undefined, null, true, false), are not handles to dispose. */
+export function release(ctx: QuickJSContext, handles: readonly CallArg[]): void {
   for (const h of handles) {
+    if (typeof h === "number") continue;
     if (h !== ctx.undefined && h !== ctx.null && h !== ctx.true && h !== ctx.false && h.alive) h.dispose();
   }
 }
@@ -220,11 +221,15 @@ export class NetBridge {
     fn("serverRef", ([h, on]) => void d.serverRef(this.#refState(h, on), a.bool(on)));
   }
 
-  /** The handles for one dispatch call: (h, ev, a, b, c, d), trailing undefineds dropped. */
-  eventArgs(h: number, ev: BEv, args: unknown[]): QuickJSHandle[] {
+  /**
+   * The arguments of one dispatch call: (h, ev, a, b, c, d), trailing
+   * undefineds dropped. Numbers stay numbers (the caller makes them guest
+   * values); the handles are the caller's to release.
+   */
+  eventArgs(h: number, ev: BEv, args: unknown[]): CallArg[] {
     const ctx = this.#ctx;
     if (ev === BEv.Connection && typeof args[0] === "number") this.handles.add(args[0]);
-    const out = [ctx.newNumber(h), ctx.newNumber(ev)];
+    const out: CallArg[] = [h, ev];
     let n = args.length;
     while (n > 0 && args[n - 1] === undefined) n--;
     const jsonAt = JSON_ARG[ev];
@@ -246,11 +251,11 @@ export class NetBridge {
     }
   }
 
-  #value(v: unknown): QuickJSHandle {
+  #value(v: unknown): CallArg {
     const ctx = this.#ctx;
     switch (typeof v) {
       case "number":
-        return ctx.newNumber(v);
+        return v;
       case "string":
         return ctx.newString(v);
       case "boolean":

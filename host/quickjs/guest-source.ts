@@ -11,10 +11,11 @@ export function guestSource(): string {
   if (cached !== undefined) return cached;
   const require = createRequire(import.meta.url);
   const esbuild = require("esbuild") as typeof import("esbuild");
-  const { guestBuildOptions } = require("../../scripts/build-guest.mjs") as {
+  const { guestBuildOptions, guestText } = require("../../scripts/build-guest.mjs") as {
     guestBuildOptions(): import("esbuild").BuildOptions;
+    guestText(esbuild: typeof import("esbuild"), text: string): string;
   };
   const result = esbuild.buildSync({ ...guestBuildOptions(), write: false });
-  cached = result.outputFiles![0]!.text;
+  cached = guestText(esbuild, result.outputFiles![0]!.text);
   return cached;
 }

@@ -15,7 +15,11 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from "quickjs-emsc
 
 interface Internals {
   module: { _malloc(n: number): number; _free(p: number): void; HEAPU8: Uint8Array };
-  ffi: { QTS_ExecutePendingJob(rt: number, max: number, out: number): number; QTS_FreeValuePointerRuntime(rt: number, v: number): void };
+  ffi: {
+    QTS_ExecutePendingJob(rt: number, max: number, out: number): number;
+    QTS_FreeValuePointerRuntime(rt: number, v: number): void;
+    QTS_IsJobPending(rt: number): number;
+  };
   rt: { value: number };
 }
 
@@ -27,6 +31,7 @@ function internals(rt: QuickJSRuntime, ctx: QuickJSContext): [Internals, Context
   const r = rt as unknown as Partial<Internals>;
   const c = ctx as unknown as Partial<ContextInternals>;
   if (typeof r.module?._malloc !== "function" || typeof r.ffi?.QTS_ExecutePendingJob !== "function" || typeof r.rt?.value !== "number") return null;
+  if (typeof r.ffi.QTS_IsJobPending !== "function") return null;
   if (typeof c.memory?.heapValueHandle !== "function") return null;
   return [r as Internals, c as ContextInternals];
 }
@@ -44,6 +49,8 @@ export function createJobRunner(rt: QuickJSRuntime, ctx: QuickJSContext): () => 
   }
   const [{ module, ffi, rt: rtPtr }, { memory }] = found;
   return () => {
+    // most callbacks leave no promise job: skip the call, its malloc and its result value
+    if (ffi.QTS_IsJobPending(rtPtr.value) === 0) return null;
     const out = module._malloc(4);
     new Int32Array(module.HEAPU8.buffer, out, 1)[0] = 0;
     const valuePtr = ffi.QTS_ExecutePendingJob(rtPtr.value, -1, out);

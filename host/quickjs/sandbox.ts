@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten";
 import type { BEv } from "../backend.ts";
 import { Args, guestErrorHandle, hostFunction, NetBridge, release, type SandboxDriver } from "./bridge.ts";
-import { installFastHostCalls } from "./host-calls.ts";
+import { EntryCaller, installFastHostCalls, isInt32, type CallArg } from "./host-calls.ts";
 import { GuestHeap } from "./heap.ts";
 import { ChunkPool } from "./chunks.ts";
 import { GuestError, readGuestError } from "./guest-error.ts";
@@ -61,6 +61,8 @@ export class Sandbox {
   readonly #bridge: NetBridge;
   readonly #args: Args;
   readonly #chunks: ChunkPool;
+  /** host -> guest calls without per-call handles (null: the library's callFunction) */
+  readonly #caller: EntryCaller | null;
   readonly #jobs: () => QuickJSHandle | null;
   readonly #modules: ModuleMap;
   #entry: { dispatch: QuickJSHandle; timer: QuickJSHandle; immediate: QuickJSHandle; ticks: QuickJSHandle } | null = null;
@@ -133,7 +135,9 @@ export class Sandbox {
     const ctx = (this.#ctx = rt.newContext());
     installFastHostCalls(ctx, (e) => guestErrorHandle(ctx, e));
     this.#jobs = createJobRunner(rt, ctx);
-    this.#args = new Args(ctx, GuestHeap.calibrate(ctx));
+    const guestHeap = GuestHeap.calibrate(ctx);
+    this.#args = new Args(ctx, guestHeap);
+    this.#caller = EntryCaller.create(ctx, guestHeap);
     this.#chunks = chunks;
     this.#bridge = new NetBridge(ctx, driver, this.#args, chunks);
     try {
@@ -228,17 +232,43 @@ export class Sandbox {
 
   // ---- the loop ----------------------------------------------------------------
 
-  /** One callback into the guest, with its ticks and microtasks. Returns the entry's number result. */
-  #call(fn: QuickJSHandle, args: QuickJSHandle[]): number {
+  /**
+   * One callback into the guest, with its ticks and microtasks. Numbers in
+   * `args` are made into guest values here; handles stay the caller's. Returns
+   * the entry's number result.
+   */
+  #call(fn: QuickJSHandle, args: readonly CallArg[]): number {
     const ctx = this.#ctx;
+    const caller = this.#caller;
     let ret = 0;
+    let made: QuickJSHandle[] | null = null;
+    const list: CallArg[] = [];
+    for (const a of args) {
+      if (typeof a === "number" && (caller === null || !isInt32(a))) {
+        const h = ctx.newNumber(a);
+        (made ??= []).push(h);
+        list.push(h);
+      } else {
+        list.push(a);
+      }
+    }
     this.#deadline = Date.now() + this.#opts.cpuBudgetMs;
-    const r = ctx.callFunction(fn, ctx.undefined, args);
-    if (r.error) {
-      this.#caught(r.error);
-    } else {
-      if (ctx.typeof(r.value) === "number") ret = ctx.getNumber(r.value);
-      r.value.dispose();
+    try {
+      if (caller !== null) {
+        const r = caller.call(fn, list);
+        if (typeof r === "number") ret = r;
+        else this.#caught(r.error);
+      } else {
+        const r = ctx.callFunction(fn, ctx.undefined, list as QuickJSHandle[]);
+        if (r.error) {
+          this.#caught(r.error);
+        } else {
+          if (ctx.typeof(r.value) === "number") ret = ctx.getNumber(r.value);
+          r.value.dispose();
+        }
+      }
+    } finally {
+      if (made !== null) for (const h of made) h.dispose();
     }
     this.#runJobs();
     this.#deadline = Infinity;
@@ -342,14 +372,7 @@ export class Sandbox {
     this.#timer = null;
     const now = Date.now();
     for (let i = 0; i < 10_000 && !this.#halted; i++) {
-      const nowHandle = this.#ctx.newNumber(now);
-      let more: number;
-      try {
-        more = this.#call(this.#entry!.timer, [nowHandle]);
-      } finally {
-        nowHandle.dispose();
-      }
-      if (more !== 1) break;
+      if (this.#call(this.#entry!.timer, [now]) !== 1) break;
     }
     // Node's timer may fire a little before the guest's Date.now() reaches the deadline.
     if (!this.#halted && this.#timer === null && this.#timerDeadline >= 0) this.#armTimer(this.#timerDeadline, this.#timerRef);
@@ -587,6 +610,7 @@ export class Sandbox {
       this.#main.dispose();
       this.#main = null;
     }
+    this.#caller?.dispose();
     this.#ctx.dispose();
     try {
       this.#rt.dispose();

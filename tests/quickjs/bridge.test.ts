@@ -14,7 +14,8 @@ async function crossing(ev: BEv, args: unknown[]): Promise<unknown[]> {
   try {
     const bridge = new NetBridge(ctx, {} as SandboxDriver);
     const hs = bridge.eventArgs(5, ev, args);
-    const out = hs.map((h) => (ctx.typeof(h) === "object" && h !== ctx.null ? new Uint8Array(ctx.getArrayBuffer(h).value) : ctx.dump(h)));
+    // numbers cross as themselves (the sandbox writes them as int slots or makes them guest numbers)
+    const out = hs.map((h) => (typeof h === "number" ? h : ctx.typeof(h) === "object" && h !== ctx.null ? new Uint8Array(ctx.getArrayBuffer(h).value) : ctx.dump(h)));
     release(ctx, hs);
     return out;
   } finally {
