@@ -17,7 +17,8 @@ import { Buffer } from "node:buffer";
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
 import { BEv, type Backend, type ErrorInfo } from "../backend.ts";
 import { JSON_ARG } from "../../ts-api/guest.ts";
-import { defineHostFunction, type CallArg } from "./host-calls.ts";
+import { defineHostFunction } from "./host-calls.ts";
+import type { CallArg } from "./entry-calls.ts";
 import { GuestHeap } from "./heap.ts";
 import { ChunkPool } from "./chunks.ts";
 

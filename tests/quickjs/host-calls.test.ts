@@ -6,6 +6,9 @@ import { newQuickJSWASMModule, RELEASE_SYNC, type QuickJSContext, type QuickJSHa
 import { describe, expect, test } from "vitest";
 import { guestErrorHandle, HostCallError } from "../../host/quickjs/bridge.ts";
 import { defineHostFunction, installFastHostCalls } from "../../host/quickjs/host-calls.ts";
+import { EntryCaller } from "../../host/quickjs/entry-calls.ts";
+import { GuestHeap } from "../../host/quickjs/heap.ts";
+import { LOOPBACK, runGuest } from "./helpers.ts";
 
 type CFn = (...a: number[]) => number;
 
@@ -79,5 +82,66 @@ describe("fast host calls", () => {
       // many calls leave nothing behind (the runtime's dispose checks)
       expect(evalString(ctx, "let s = 0; for (let i = 0; i < 10000; i++) s += host.add(i, 1); String(s)")).toBe(String(50005000));
     });
+  });
+});
+
+describe("entry calls (host -> guest)", () => {
+  test("pass int slots and handles, return ints, hand back what the guest threw, and leak nothing", async () => {
+    await withContext((ctx) => {
+      const caller = EntryCaller.create(ctx, GuestHeap.calibrate(ctx));
+      expect(caller).not.toBeNull();
+      const fn = ctx.unwrapResult(ctx.evalCode(`(function (a, b, s) {
+        if (a === -7) throw Object.assign(new RangeError("no " + b), { code: "ERR_X" });
+        if (s !== undefined) return s.length * 1000 + a + b;
+        return a === 0 ? 1.5 : a + b;
+      })`));
+      const text = ctx.newString("hello");
+      try {
+        expect(caller!.call(fn, [40, 2])).toBe(42);
+        expect(caller!.call(fn, [-2147483648, 0])).toBe(-2147483648);
+        expect(caller!.call(fn, [1, 2, text])).toBe(5003);
+        // a result that is not an int32 reads as 0, as the sandbox's entries expect
+        expect(caller!.call(fn, [0, 0])).toBe(0);
+        const r = caller!.call(fn, [-7, 9]);
+        expect(typeof r).toBe("object");
+        const err = (r as { error: QuickJSHandle }).error;
+        expect(ctx.dump(err)).toMatchObject({ name: "RangeError", message: "no 9" });
+        expect(ctx.getProp(err, "code").consume((c) => ctx.getString(c))).toBe("ERR_X");
+        err.dispose();
+        let sum = 0;
+        for (let i = 0; i < 20000; i++) sum += caller!.call(fn, [i, 1]) as number;
+        // i = 0 returns 1.5, which reads as 0
+        expect(sum).toBe(200009999);
+      } finally {
+        text.dispose();
+        fn.dispose();
+        caller!.dispose();
+      }
+    });
+  });
+
+  test("a sandbox delivers its events through them, not through the library's callFunction", async () => {
+    const proto = Object.getPrototypeOf((await newQuickJSWASMModule(RELEASE_SYNC)).newContext()) as { callFunction: (...a: unknown[]) => unknown };
+    const lib = proto.callFunction;
+    let libraryCalls = 0;
+    proto.callFunction = function (this: unknown, ...a: unknown[]) {
+      libraryCalls++;
+      return lib.apply(this, a);
+    };
+    try {
+      const r = await runGuest(`import net from "net";
+        const srv = net.createServer((s) => s.end("pong"));
+        srv.listen(0, "127.0.0.1", () => {
+          const c = net.connect(srv.address().port, "127.0.0.1");
+          c.setEncoding("utf8");
+          c.on("data", (d) => console.log(d));
+          c.on("close", () => { srv.close(); setTimeout(() => console.log("timer"), 1); setImmediate(() => console.log("immediate")); });
+        });`, LOOPBACK);
+      expect(r.ok).toBe(true);
+      expect(r.lines).toEqual(["pong", "immediate", "timer"]);
+      expect(libraryCalls).toBe(0);
+    } finally {
+      proto.callFunction = lib;
+    }
   });
 });

@@ -39,6 +39,9 @@ export interface Loop {
 
 let nextId = 1;
 
+/** entries (two per tick) run before the tick queue drops its run prefix */
+const DRAIN_COMPACT = 2048;
+
 export class Timeout {
   readonly #loop: LoopImpl;
   readonly id = nextId++;
@@ -299,13 +302,22 @@ class LoopImpl implements Loop {
   }
 
   #drainTicks(): void {
-    // index walk: ticks queued while draining run in the same pass
+    // index walk: ticks queued while draining run in the same pass. A run entry
+    // is cleared at once, and the run prefix dropped every DRAIN_COMPACT entries,
+    // so a long chain of ticks (each queueing the next) holds no memory for the
+    // ticks already run.
     let i = 0;
     const q = this.#ticks;
     while (i < q.length) {
       const fn = q[i] as Fn;
       const args = q[i + 1] as unknown[] | undefined;
+      q[i] = undefined;
+      q[i + 1] = undefined;
       i += 2;
+      if (i >= DRAIN_COMPACT) {
+        q.splice(0, i);
+        i = 0;
+      }
       try {
         if (args === undefined) fn();
         else fn.apply(undefined, args);
