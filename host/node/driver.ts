@@ -8,9 +8,10 @@
  *
  * I/O: TCP connections (accepted, and client) are libuv's handles driven as
  * lib/net.js does (raw.ts); IPC clients, and everything when a binding is
- * missing, wrap a net.Socket. Servers are node:net servers (servers.ts).
- * Other files: conn-io.ts (one connection's operations over either),
- * queue.ts (event order), resolve.ts (dns), timer.ts (the core's clock).
+ * missing, wrap a net.Socket. Servers are node:net servers (servers.ts);
+ * client connect, with its lookup, is connect.ts. Other files: conn-io.ts
+ * (one connection's operations over either), queue.ts (event order),
+ * resolve.ts (dns), timer.ts (the core's clock).
  *
  * Flow (see host/core/api.ts for the core's call order):
  *   ts-api call -> core call -> pump(): drain, run I/O requests at once,
@@ -23,7 +24,7 @@
  * never enter wasm memory); reads go to the script without a copy when the
  * core answers `Code.Deliver` (flowing, nothing buffered).
  */
-import * as net from "node:net";
+import type * as net from "node:net";
 import { Buffer } from "node:buffer";
 import { Code, Ev, Kind, Opt } from "../core/api.ts";
 import type { CoreApi, CoreStats, Policy, Quotas } from "../core/api.ts";
@@ -42,13 +43,15 @@ import type {
   SocketCounters,
   SocketInfo,
 } from "../backend.ts";
-import { codeOfErrno, errorEventInfo, errorInfoOf, refusalInfo, systemCodeOf } from "./errors.ts";
+import { codeOfErrno, errorEventInfo, systemCodeOf } from "./errors.ts";
 import { Conn, Listener } from "./handles.ts";
-import { lookupAll } from "./resolve.ts";
-import { RAW, attachRaw, closeRaw, connectRaw, writeRaw } from "./raw.ts";
+import { attachRaw, closeRaw, connectRaw, writeRaw } from "./raw.ts";
 import { dropInfo, ioSocketInfo, readStart, readStop, setOption, setRef, shutdown } from "./conn-io.ts";
 import type { RawHandle, RawSink } from "./raw.ts";
 import { ServerSide } from "./servers.ts";
+import type { DriverHost } from "./servers.ts";
+import { ClientSide } from "./connect.ts";
+import type { ClientHost } from "./connect.ts";
 import { EventQueue } from "./queue.ts";
 import { CoreTimer, now } from "./timer.ts";
 
@@ -101,6 +104,7 @@ export class NodeDriver implements Backend {
   readonly #events = new EventQueue();
   readonly #conns = new Map<number, Conn>();
   readonly #servers: ServerSide;
+  readonly #clients: ClientSide;
   /** the server side's map (handle -> Listener) */
   readonly #listeners: Map<number, Listener>;
   /** records drained from the core: 4 numbers each (kind, h, a, b) */
@@ -119,8 +123,10 @@ export class NodeDriver implements Backend {
     this.#release = opts.releaseChunk ?? null;
     this.#timer = new CoreTimer(this.#core, () => this.#settle());
     const self = this;
-    this.#servers = new ServerSide({
+    const host: DriverHost & ClientHost = {
       core: this.#core,
+      conns: this.#conns,
+      timer: this.#timer,
       pump: () => this.#pump(),
       settle: () => this.#settle(),
       out: (h, ev, a, b, c, d) => this.#out(h, ev, a, b, c, d),
@@ -129,7 +135,18 @@ export class NodeDriver implements Backend {
       get disposed() { return self.#disposed; },
       opStart: () => { this.#pendingOps++; },
       opEnd: () => { this.#pendingOps--; },
-    });
+      attachClient: (c, sock) => {
+        this.#attach(c, sock);
+        if (!c.refed) sock.unref();
+        sock.once("connect", onSockConnect);
+      },
+      connectRaw: (c, o) => {
+        c.driver = this;
+        connectRaw(c, this.#rawSink, o);
+      },
+    };
+    this.#servers = new ServerSide(host);
+    this.#clients = new ClientSide(host);
     this.#listeners = this.#servers.listeners;
   }
 
@@ -197,8 +214,8 @@ export class NodeDriver implements Backend {
   /** One record from the core: run an I/O request or queue a script event. */
   #record(kind: Ev, h: number, a: number, b: number): void {
     switch (kind) {
-      case Ev.IoResolve: return this.#ioResolve(h);
-      case Ev.IoConnect: return this.#ioConnect(h);
+      case Ev.IoResolve: return this.#clients.ioResolve(h);
+      case Ev.IoConnect: return this.#clients.ioConnect(h);
       case Ev.IoListen: return this.#servers.ioListen(h);
       case Ev.IoShutdown: {
         const c = this.#conns.get(h);
@@ -293,153 +310,17 @@ export class NodeDriver implements Backend {
     return errorEventInfo(code, errno, c, l, this.#core.peerAddress(h));
   }
 
-  // ---- sockets -------------------------------------------------------------------
+  // ---- client connect (host/node/connect.ts) ------------------------------------
 
   connectTcp(req: ConnectTcp): number | ErrorInfo {
-    const core = this.#core;
-    // Half-open rules are ts-api's (Duplex ends the write side after 'end'), so the
-    // core never shuts a socket down on its own ahead of writes still in the stream.
-    const h = core.socketOpen(Kind.Tcp, true);
-    if (h < 0) return refusalInfo(-h as Code, "connect", req.host, req.port);
-    const c = new Conn(h, Kind.Tcp);
-    c.tcp = req;
-    c.host = req.host;
-    c.port = req.port;
-    c.keepAliveDelayMs = req.keepAliveInitialDelay ?? 0;
-    this.#conns.set(h, c);
-    const t = now();
-    if (req.timeout) {
-      this.#timer.used = true;
-      core.setTimeout(h, req.timeout, t);
-    }
-    const ip = net.isIP(req.host);
-    // An address resolved from a name: the core checks the name, then (at once, in
-    // #ioResolve) the address as the name's, as if it had resolved it itself.
-    const viaName = req.resolved === true && ip !== 0 && typeof req.name === "string";
-    const code = viaName ? core.connectName(h, req.name!, req.port, t)
-      : req.resolved || ip !== 0 ? core.connectAddress(h, req.host, req.port, t)
-      : core.connectName(h, req.host, req.port, t);
-    if (code !== Code.Ok) {
-      this.#abandon(c);
-      const ip = net.isIP(req.host) !== 0;
-      return refusalInfo(code, "connect", ip ? req.host : undefined, req.port, ip ? undefined : req.host);
-    }
-    this.#pump();
-    return h;
+    return this.#clients.connectTcp(req);
   }
 
   connectIpc(req: ConnectIpc): number | ErrorInfo {
-    const core = this.#core;
-    const h = core.socketOpen(Kind.Ipc, true);
-    if (h < 0) return refusalInfo(-h as Code, "connect", req.path);
-    const c = new Conn(h, Kind.Ipc);
-    c.path = req.path;
-    this.#conns.set(h, c);
-    const t = now();
-    if (req.timeout) {
-      this.#timer.used = true;
-      core.setTimeout(h, req.timeout, t);
-    }
-    const code = core.connectPath(h, req.path, t);
-    if (code !== Code.Ok) {
-      this.#abandon(c);
-      return refusalInfo(code, "connect", req.path);
-    }
-    this.#pump();
-    return h;
+    return this.#clients.connectIpc(req);
   }
 
-  /** Frees a handle whose connect was refused synchronously. */
-  #abandon(c: Conn): void {
-    c.abandoned = true;
-    c.closeRequested = true;
-    c.sockClosed = true;
-    this.#core.destroy(c.h, false);
-    this.#pump();
-  }
-
-  #ioResolve(h: number): void {
-    const c = this.#conns.get(h);
-    const req = c?.tcp;
-    if (!c || !req) return;
-    if (req.resolved) {
-      // connectTcp's `name` path: the address is known, only the core's check is left.
-      c.resolved = req.host;
-      const code = this.#core.onResolved(h, req.host, net.isIP(req.host) === 6 ? 6 : 4, now());
-      if (code !== Code.Ok && code !== Code.PolicyDenied) this.#core.onError(h, code, 0);
-      return;
-    }
-    this.#pendingOps++;
-    lookupAll(req, (err, addresses) => {
-      this.#pendingOps--;
-      if (this.#disposed || this.#conns.get(h) !== c || c.closeRequested) return;
-      const core = this.#core;
-      if (err) {
-        c.lastErr = err;
-        this.#out(h, BEv.Lookup, errorInfoOf(err, req.host), undefined, undefined, req.host);
-        core.onError(h, Code.NameUnresolvable, typeof err.errno === "number" ? err.errno : 0);
-        this.#settle();
-        return;
-      }
-      if (req.multi && addresses.length > 1) {
-        // autoSelectFamily: the caller runs Node's attempts over every address
-        // (BEv.Resolved); this handle ends here (Close(false) follows).
-        const list = addresses.map((x) => ({ address: x.address, family: x.family }));
-        this.#out(h, BEv.Resolved, list, req.host);
-        core.destroy(h, false);
-        this.#settle();
-        return;
-      }
-      // Without `multi` one address is tried: the first answer (Node's first choice).
-      const chosen = addresses[0];
-      c.resolved = chosen.address;
-      const code = core.onResolved(h, chosen.address, chosen.family === 6 ? 6 : 4, now());
-      if (code !== Code.Ok && code !== Code.PolicyDenied) core.onError(h, code, 0);
-      this.#settle();
-    });
-  }
-
-  #ioConnect(h: number): void {
-    const c = this.#conns.get(h);
-    if (!c || c.sock || c.raw) return;
-    if (RAW !== null && c.kind === Kind.Tcp) {
-      // libuv's TCP handle itself (raw.ts), as lib/net.js's internalConnect
-      const req = c.tcp!;
-      const peer = this.#core.peerAddress(h);
-      c.driver = this;
-      connectRaw(c, this.#rawSink, {
-        address: peer?.address ?? req.host,
-        port: peer?.port ?? req.port,
-        localAddress: req.localAddress,
-        localPort: req.localPort,
-        noDelay: req.noDelay,
-        keepAlive: req.keepAlive,
-        keepAliveDelayMs: req.keepAliveInitialDelay,
-        refed: c.refed,
-      });
-      return;
-    }
-    const sock = new net.Socket({ allowHalfOpen: true });
-    this.#attach(c, sock);
-    if (!c.refed) sock.unref();
-    sock.once("connect", onSockConnect);
-    if (c.kind === Kind.Ipc) {
-      sock.connect({ path: c.path });
-      return;
-    }
-    const req = c.tcp!;
-    const peer = this.#core.peerAddress(h);
-    const opts: net.TcpNetConnectOpts = {
-      host: peer?.address ?? req.host,
-      port: peer?.port ?? req.port,
-      noDelay: req.noDelay,
-      keepAlive: req.keepAlive,
-      keepAliveInitialDelay: req.keepAliveInitialDelay,
-    };
-    if (req.localAddress) opts.localAddress = req.localAddress;
-    if (req.localPort) opts.localPort = req.localPort;
-    sock.connect(opts);
-  }
+  // ---- sockets -------------------------------------------------------------------
 
   /** A write completed (node:net's callback, or a raw handle's), in order. */
   #written(c: Conn): void {
