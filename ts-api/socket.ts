@@ -18,16 +18,13 @@ import { BEv } from "../host/backend.ts";
 import type { ConnectTcp, ErrorInfo, SocketInfo } from "../host/backend.ts";
 import type { HandleOwner, NetContext } from "./context.ts";
 import {
-  AbortError,
   ERR_INVALID_ARG_TYPE,
   ERR_INVALID_ARG_VALUE,
   ERR_INVALID_HANDLE_TYPE,
-  ERR_MISSING_ARGS,
   ERR_NOT_SUPPORTED,
   ERR_SOCKET_CLOSED,
   ERR_SOCKET_CLOSED_BEFORE_CONNECTION,
   errorFromInfo,
-  exceptionWithHostPort,
 } from "./errors.ts";
 import { isIP } from "./ip.ts";
 import { Attempts, customLookup, lookupRequest, tcpRequest } from "./socket-connect.ts";
@@ -35,23 +32,18 @@ import type { Address } from "./socket-connect.ts";
 import { queuedBytes, writeAfterFIN } from "./socket-write.ts";
 import type { WriteReq } from "./socket-write.ts";
 import {
-  getTimerDuration,
-  validateAbortSignal,
-  validateFunction,
-  validateInt32,
-  validateNumber,
-  validatePort,
-  validateString,
-} from "./validate.ts";
+  addAbortSignal,
+  connectAgain,
+  connectAlready,
+  connectArgs,
+  connectErrorNT,
+  destroySoon,
+  readyState,
+  timeoutListener,
+} from "./socket-public.ts";
+import { getTimerDuration, validateAbortSignal, validateInt32, validateNumber, validateString } from "./validate.ts";
 import type { AbortSignalLike } from "./validate.ts";
-import {
-  asBuffer,
-  kNormalized,
-  laterTurn,
-  normalizeArgs,
-  toBuffer,
-} from "./netargs.ts";
-import type { NormalizedArgs } from "./netargs.ts";
+import { asBuffer, laterTurn, normalizeArgs, toBuffer } from "./netargs.ts";
 
 export { normalizeArgs };
 
@@ -184,63 +176,20 @@ export class SocketBase extends Duplex implements HandleOwner {
         (this as any).readableFlowing = false;
       }
     }
-    if (signal) this.#addAbortSignal(signal);
-  }
-
-  #addAbortSignal(signal: AbortSignalLike): void {
-    const onAbort = (): void => {
-      signal.removeEventListener("abort", onAbort);
-      this.destroy(AbortError(signal.reason));
-    };
-    if (signal.aborted) {
-      // As node:stream's addAbortSignal: destroyed at once, in the constructor (a
-      // connect() that follows undoes it; the 'error' and 'close' still come).
-      this.destroy(AbortError(signal.reason));
-    } else {
-      signal.addEventListener("abort", onAbort);
-      this.once("close", () => signal.removeEventListener("abort", onAbort));
-    }
+    if (signal) addAbortSignal(this, signal);
   }
 
   // ---- connect -------------------------------------------------------------
 
   connect(...args: unknown[]): this {
-    let normalized: NormalizedArgs;
-    if (Array.isArray(args[0]) && (args[0] as NormalizedArgs)[kNormalized]) {
-      normalized = args[0] as NormalizedArgs;
-    } else {
-      normalized = normalizeArgs(args);
-    }
+    const normalized = connectArgs(args);
     const options = normalized[0];
     const cb = normalized[1];
-    if (options.port === undefined && options.path == null) {
-      throw ERR_MISSING_ARGS(["options", "port", "path"]);
-    }
-    if (this.#h !== 0 && !this.destroyed && this.connecting && !options.path) {
-      // node:net connects the same handle again while it connects: EALREADY.
-      if (cb !== null) this.once("connect", cb);
-      const h = this.#h;
-      const port = validatePort(options.port ?? 0);
-      const host = options.host || "localhost";
-      process.nextTick(() => {
-        if (this.destroyed || this.#h !== h) return;
-        const local = this.#ctx.backend.socketInfo(h).local;
-        const ex = exceptionWithHostPort(-114, "connect", host, port,
-          local ? `${local.address}:${local.port}` : undefined, "EALREADY");
-        this.destroy(ex);
-      });
-      return this;
-    }
     if (this.#h !== 0 && !this.destroyed) {
-      // node:net reconnects the same handle: the connection stays, 'connect' comes again.
-      if (cb !== null) this.once("connect", cb);
-      this.connecting = true;
-      process.nextTick(() => {
-        if (this.destroyed || !this.connecting) return;
-        this.connecting = false;
-        this.emit("connect");
-        this.emit("ready");
-      });
+      // node:net uses the same handle again (socket-public.ts): EALREADY while it
+      // connects, else the connection stays and 'connect' comes again.
+      if (this.connecting && !options.path) connectAlready(this, this.#ctx, this.#h, options, cb, () => this.#h);
+      else connectAgain(this, cb);
       return this;
     }
     if (this.destroyed) {
@@ -632,9 +581,7 @@ export class SocketBase extends Duplex implements HandleOwner {
   }
 
   destroySoon(): void {
-    if (this.writable) this.end();
-    if (this.writableFinished) this.destroy();
-    else this.once("finish", this.destroy);
+    destroySoon(this);
   }
 
   resetAndDestroy(): this {
@@ -667,15 +614,7 @@ export class SocketBase extends Duplex implements HandleOwner {
     msecs = getTimerDuration(msecs, "msecs");
     if (this.#h !== 0) this.#ctx.backend.setTimeout(this.#h, msecs);
     else this.#pendingTimeout = msecs;
-    if (msecs === 0) {
-      if (callback !== undefined) {
-        validateFunction(callback, "callback");
-        this.removeListener("timeout", callback);
-      }
-    } else if (callback !== undefined) {
-      validateFunction(callback, "callback");
-      this.once("timeout", callback);
-    }
+    timeoutListener(this, msecs, callback);
     return this;
   }
 
@@ -745,11 +684,7 @@ export class SocketBase extends Duplex implements HandleOwner {
   }
 
   get readyState(): string {
-    if (this.connecting) return "opening";
-    if (this.readable && this.writable) return "open";
-    if (this.readable && !this.writable) return "readOnly";
-    if (!this.readable && this.writable) return "writeOnly";
-    return "closed";
+    return readyState(this);
   }
 
   get pending(): boolean {
@@ -811,8 +746,4 @@ export class SocketBase extends Duplex implements HandleOwner {
   get localFamily(): string | undefined {
     return this.address().family;
   }
-}
-
-function connectErrorNT(self: SocketBase, err: Error): void {
-  self.destroy(err);
 }

@@ -1,0 +1,117 @@
+/**
+ * Cold parts of `net.Socket`'s public API that need none of its private
+ * state: connect()'s arguments, connect() called again on a socket that has
+ * a handle (node:net reuses it), the abort signal, the 'timeout' listener of
+ * setTimeout(), readyState and destroySoon(). The socket passes in what it
+ * keeps privately (its handle, its context) as arguments.
+ */
+import type { Duplex } from "node:stream";
+import type { NetContext } from "./context.ts";
+import { AbortError, ERR_MISSING_ARGS, exceptionWithHostPort } from "./errors.ts";
+import { kNormalized, normalizeArgs } from "./netargs.ts";
+import type { NormalizedArgs } from "./netargs.ts";
+import { validateFunction, validatePort } from "./validate.ts";
+import type { AbortSignalLike } from "./validate.ts";
+
+type Listener = (...args: any[]) => void;
+
+/** The socket as these helpers see it: its public members only. */
+interface SocketLike extends Duplex {
+  connecting: boolean;
+}
+
+/** connect()'s arguments, normalized (or as normalizeArgs already made them); a port or a path is required. */
+export function connectArgs(args: unknown[]): NormalizedArgs {
+  let normalized: NormalizedArgs;
+  if (Array.isArray(args[0]) && (args[0] as NormalizedArgs)[kNormalized]) {
+    normalized = args[0] as NormalizedArgs;
+  } else {
+    normalized = normalizeArgs(args);
+  }
+  const options = normalized[0];
+  if (options.port === undefined && options.path == null) {
+    throw ERR_MISSING_ARGS(["options", "port", "path"]);
+  }
+  return normalized;
+}
+
+/**
+ * connect() again while the socket's handle `h` connects: node:net connects the
+ * same handle again, which fails with EALREADY on the next tick (unless `handle()`,
+ * the socket's handle then, is no longer `h`).
+ */
+export function connectAlready(self: SocketLike, ctx: NetContext, h: number, options: Record<string, any>,
+  cb: Listener | null, handle: () => number): void {
+  if (cb !== null) self.once("connect", cb);
+  const port = validatePort(options.port ?? 0);
+  const host = options.host || "localhost";
+  process.nextTick(() => {
+    if (self.destroyed || handle() !== h) return;
+    const local = ctx.backend.socketInfo(h).local;
+    const ex = exceptionWithHostPort(-114, "connect", host, port,
+      local ? `${local.address}:${local.port}` : undefined, "EALREADY");
+    self.destroy(ex);
+  });
+}
+
+/** connect() again on a connected socket: node:net reconnects the same handle; the connection stays, 'connect' comes again. */
+export function connectAgain(self: SocketLike, cb: Listener | null): void {
+  if (cb !== null) self.once("connect", cb);
+  self.connecting = true;
+  process.nextTick(() => {
+    if (self.destroyed || !self.connecting) return;
+    self.connecting = false;
+    self.emit("connect");
+    self.emit("ready");
+  });
+}
+
+/** A connect refused or failed before the socket had a handle: its error, on the next tick. */
+export function connectErrorNT(self: Duplex, err: Error): void {
+  self.destroy(err);
+}
+
+/** The constructor's `signal` option: abort destroys the socket. */
+export function addAbortSignal(self: Duplex, signal: AbortSignalLike): void {
+  const onAbort = (): void => {
+    signal.removeEventListener("abort", onAbort);
+    self.destroy(AbortError(signal.reason));
+  };
+  if (signal.aborted) {
+    // As node:stream's addAbortSignal: destroyed at once, in the constructor (a
+    // connect() that follows undoes it; the 'error' and 'close' still come).
+    self.destroy(AbortError(signal.reason));
+  } else {
+    signal.addEventListener("abort", onAbort);
+    self.once("close", () => signal.removeEventListener("abort", onAbort));
+  }
+}
+
+/** setTimeout()'s `callback`: a 'timeout' listener, removed again by a timeout of 0. */
+export function timeoutListener(self: Duplex, msecs: number, callback: Listener | undefined): void {
+  if (msecs === 0) {
+    if (callback !== undefined) {
+      validateFunction(callback, "callback");
+      self.removeListener("timeout", callback);
+    }
+  } else if (callback !== undefined) {
+    validateFunction(callback, "callback");
+    self.once("timeout", callback);
+  }
+}
+
+/** Node's readyState, from the stream's own state. */
+export function readyState(self: SocketLike): string {
+  if (self.connecting) return "opening";
+  if (self.readable && self.writable) return "open";
+  if (self.readable && !self.writable) return "readOnly";
+  if (!self.readable && self.writable) return "writeOnly";
+  return "closed";
+}
+
+/** Ends the writable side, then destroys once it finished. */
+export function destroySoon(self: Duplex): void {
+  if (self.writable) self.end();
+  if (self.writableFinished) self.destroy();
+  else self.once("finish", self.destroy);
+}
