@@ -48,6 +48,15 @@ import { asBuffer, laterTurn, normalizeArgs, toBuffer } from "./netargs.ts";
 export { normalizeArgs };
 
 type Cb = (err?: Error | null) => void;
+
+/** The parts of a Writable's state that write() reads (node:stream and readable-stream alike). */
+interface WriteState {
+  length: number;
+  highWaterMark: number;
+  errored: unknown;
+  destroyed: boolean;
+  needDrain: boolean;
+}
 type Listener = (...args: any[]) => void;
 
 let clearDestroying: (s: SocketBase) => void;
@@ -572,7 +581,18 @@ export class SocketBase extends Duplex implements HandleOwner {
     if (this.writableEnded && this.readableEnded && !this.allowHalfOpen) {
       return writeAfterFIN(this, chunk, encoding, cb);
     }
-    return super.write(chunk, encoding, cb);
+    if (super.write(chunk, encoding, cb)) return true;
+    // Node (lib/internal/streams/writable.js, v20+) reads the buffered length
+    // after _write: a write the backend completed at once returns true and asks
+    // for no 'drain'. readable-stream 4 (the guest's Duplex) reads it before, so
+    // every write of highWaterMark bytes or more would return false and bring a
+    // 'drain'. Decide as Node does; on node:stream this changes nothing.
+    const state = (this as unknown as { _writableState: WriteState })._writableState;
+    if ((state.length < state.highWaterMark || state.length === 0) && !state.errored && !state.destroyed) {
+      state.needDrain = false;
+      return true;
+    }
+    return false;
   }
 
   override end(data?: any, encoding?: any, cb?: any): this {

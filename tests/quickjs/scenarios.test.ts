@@ -32,6 +32,7 @@ const cases: Array<[string, (impl: string) => string[]]> = [
   ["timeouts.mjs", () => []],
   ["ipc.mjs", (impl) => [join(tmp, `${impl}.sock`)]],
   ["after-close.mjs", () => []],
+  ["backpressure.mjs", () => []],
 ];
 
 describe("guest scenarios match node:net", () => {
