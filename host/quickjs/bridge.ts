@@ -10,8 +10,9 @@
  * Each sandbox has its own driver and core, so numbers mean nothing across
  * sandboxes.
  *
- * Bytes: guest -> host is one copy out of the guest's ArrayBuffer; host ->
- * guest is one `newArrayBuffer`.
+ * Bytes: guest -> host is one copy out of the guest's ArrayBuffer (heap.ts,
+ * chunks.ts); host -> guest is one copy into a block the new ArrayBuffer owns
+ * (guest-bytes.ts).
  */
 import { Buffer } from "node:buffer";
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
@@ -21,6 +22,7 @@ import { defineHostFunction } from "./host-calls.ts";
 import type { CallArg } from "./entry-calls.ts";
 import { GuestHeap } from "./heap.ts";
 import { ChunkPool } from "./chunks.ts";
+import { GuestBytes } from "./guest-bytes.ts";
 
 /** What the sandbox needs from its driver: a Backend plus lifecycle. */
 export interface SandboxDriver extends Backend {
@@ -153,11 +155,15 @@ export class NetBridge {
     return copy;
   };
 
+  /** host bytes into guest ArrayBuffers (see guest-bytes.ts) */
+  readonly #bytes: GuestBytes;
+
   constructor(ctx: QuickJSContext, driver: SandboxDriver, args: Args = new Args(ctx), chunks = new ChunkPool()) {
     this.#ctx = ctx;
     this.#driver = driver;
     this.#a = args;
     this.#chunks = chunks;
+    this.#bytes = new GuestBytes(ctx);
   }
 
   #handle(h: QuickJSHandle | undefined): number {
@@ -265,10 +271,7 @@ export class NetBridge {
         return ctx.undefined;
       default:
         if (v === null) return ctx.null;
-        if (v instanceof Uint8Array) {
-          const whole = v.byteOffset === 0 && v.byteLength === v.buffer.byteLength;
-          return ctx.newArrayBuffer(whole ? v.buffer : (v as unknown as ArrayBuffer));
-        }
+        if (v instanceof Uint8Array) return this.#bytes.arrayBuffer(v);
         return ctx.newString(JSON.stringify(v));
     }
   }

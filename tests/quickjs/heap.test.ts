@@ -8,6 +8,7 @@ import { newQuickJSWASMModule, RELEASE_SYNC, type QuickJSContext } from "quickjs
 import { describe, expect, test } from "vitest";
 import { ChunkPool } from "../../host/quickjs/chunks.ts";
 import { GuestHeap } from "../../host/quickjs/heap.ts";
+import { GuestBytes } from "../../host/quickjs/guest-bytes.ts";
 import { expectOk, LOOPBACK } from "./helpers.ts";
 
 async function withContext(body: (ctx: QuickJSContext) => void): Promise<void> {
@@ -95,6 +96,47 @@ describe("GuestHeap", () => {
       if (saved === undefined) delete process.env.WASOCK_QUICKJS_NO_HEAP;
       else process.env.WASOCK_QUICKJS_NO_HEAP = saved;
     }
+  });
+});
+
+describe("GuestBytes", () => {
+  test("copies views, whole buffers and empty ones into guest ArrayBuffers that own their storage", async () => {
+    await withContext((ctx) => {
+      const bytes = new GuestBytes(ctx);
+      const read = ctx.unwrapResult(ctx.evalCode("(b) => b instanceof ArrayBuffer ? Array.from(new Uint8Array(b)).join(',') : 'not an ArrayBuffer'"));
+      const asText = (v: Uint8Array): string => {
+        const h = bytes.arrayBuffer(v);
+        try {
+          return ctx.unwrapResult(ctx.callFunction(read, ctx.undefined, h)).consume((r) => ctx.getString(r));
+        } finally {
+          h.dispose();
+        }
+      };
+      const big = new Uint8Array(64).map((_, i) => i);
+      expect(asText(big.subarray(10, 14))).toBe("10,11,12,13");
+      expect(asText(big)).toBe(big.join(","));
+      expect(asText(new Uint8Array(0))).toBe("");
+      // many 64 KiB reads, each dropped by the guest: QuickJS frees the blocks, the heap stays flat
+      const chunk = Buffer.alloc(64 * 1024, 5).subarray(1);
+      const heapSize = (): number => (ctx as unknown as { module: { HEAPU8: Uint8Array } }).module.HEAPU8.length;
+      const keep = ctx.unwrapResult(ctx.evalCode("(b) => { globalThis.last = b; return b.byteLength; }"));
+      const pass = (n: number): void => {
+        for (let i = 0; i < n; i++) {
+          const h = bytes.arrayBuffer(chunk);
+          const r = ctx.callFunction(keep, ctx.undefined, h);
+          expect(ctx.getNumber(ctx.unwrapResult(r))).toBe(chunk.length);
+          ctx.unwrapResult(r).dispose();
+          h.dispose();
+        }
+      };
+      pass(200);
+      const before = heapSize();
+      pass(5000);
+      expect(heapSize() - before).toBeLessThan(4 * 1024 * 1024);
+      ctx.unwrapResult(ctx.evalCode("globalThis.last = null")).dispose();
+      keep.dispose();
+      read.dispose();
+    });
   });
 });
 
