@@ -121,7 +121,9 @@ describe("entry calls (host -> guest)", () => {
   });
 
   test("a sandbox delivers its events through them, not through the library's callFunction", async () => {
-    const proto = Object.getPrototypeOf((await newQuickJSWASMModule(RELEASE_SYNC)).newContext()) as { callFunction: (...a: unknown[]) => unknown };
+    const probe = (await newQuickJSWASMModule(RELEASE_SYNC)).newContext();
+    const proto = Object.getPrototypeOf(probe) as { callFunction: (...a: unknown[]) => unknown };
+    probe.dispose();
     const lib = proto.callFunction;
     let libraryCalls = 0;
     proto.callFunction = function (this: unknown, ...a: unknown[]) {
