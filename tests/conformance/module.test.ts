@@ -98,6 +98,33 @@ describe("module", () => {
     ctx.value("names", "functions", () => [net.connect.name, net.createConnection.name, net.createServer.name, net.isIP.name]);
   });
 
+  diff("Socket and Server can be called without new, and subclassed", async (net, ctx) => {
+    type Ctor = new (...a: unknown[]) => { constructor: { name: string } };
+    const Socket = net.Socket as unknown as Ctor & ((...a: unknown[]) => object);
+    const Server = net.Server as unknown as Ctor & ((...a: unknown[]) => object);
+    ctx.value("call", "Socket()", () => {
+      const s = Socket({ allowHalfOpen: true }) as InstanceType<typeof net.Socket>;
+      return [s instanceof net.Socket, s.constructor.name, s.allowHalfOpen];
+    });
+    ctx.value("call", "Server()", () => {
+      const s = Server() as InstanceType<typeof net.Server>;
+      return [s instanceof net.Server, s.constructor.name, s.listening];
+    });
+    class MySocket extends net.Socket {
+      extra = 7;
+    }
+    class MyServer extends net.Server {}
+    ctx.value("subclass", "Socket", () => {
+      const s = new MySocket({ allowHalfOpen: true });
+      return [s instanceof MySocket, s instanceof net.Socket, s instanceof Duplex, s.constructor.name, s.extra, s.allowHalfOpen, typeof s.connect];
+    });
+    ctx.value("subclass", "Server", () => {
+      const s = new MyServer();
+      return [s instanceof MyServer, s instanceof net.Server, s.constructor.name, typeof s.listen];
+    });
+    ctx.value("statics", "Socket inherits Duplex's", () => typeof (net.Socket as unknown as { from?: unknown }).from);
+  });
+
   diff("Socket and Server instances have every documented member, with the same kind", async (net, ctx) => {
     const s = new net.Socket();
     for (const m of SOCKET_MEMBERS) ctx.value("socket", m, () => typeof (s as unknown as Record<string, unknown>)[m]);
