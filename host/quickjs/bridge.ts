@@ -16,8 +16,8 @@
  */
 import { Buffer } from "node:buffer";
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
-import { BEv, type Backend, type ErrorInfo } from "../backend.ts";
-import { JSON_ARG } from "../../ts-api/guest.ts";
+import { BEv, type Backend, type ConnectTcp, type ErrorInfo } from "../backend.ts";
+import { JSON_ARG, TcpFlag } from "../../ts-api/guest.ts";
 import { defineHostFunction } from "./host-calls.ts";
 import type { CallArg } from "./entry-calls.ts";
 import { GuestHeap } from "./heap.ts";
@@ -87,6 +87,12 @@ export class Args {
     }
     if (h === undefined || this.#ctx.typeof(h) !== "number") throw new HostCallError("ERR_INVALID_ARG_TYPE", `host call: "${name}" must be a number`);
     return this.#ctx.getNumber(h);
+  }
+  /** false for a missing or undefined argument */
+  present(h: QuickJSHandle | undefined): h is QuickJSHandle {
+    if (h === undefined) return false;
+    if (this.heap !== null) return !this.heap.isUndefined(h.value as unknown as number);
+    return this.#ctx.typeof(h) !== "undefined";
   }
   bool(h: QuickJSHandle | undefined): boolean {
     if (h === undefined) return false;
@@ -200,7 +206,28 @@ export class NetBridge {
     const d = this.#driver;
     const a = this.#a;
     const fn = (name: string, impl: Impl) => hostFunction(ctx, obj, name, impl);
-    fn("connectTcp", ([req]) => this.#issued(d.connectTcp(a.json(req, "req"))));
+    fn("connectTcp", ([host, port, flags, keepAliveDelay, attemptTimeout, timeout, family, hints, localAddress, localPort, name]) => {
+      const f = a.int(flags, "flags", 0, 63);
+      const req: ConnectTcp = { host: a.str(host, "host"), port: a.int(port, "port", 0, 65535), allowHalfOpen: (f & TcpFlag.AllowHalfOpen) !== 0 };
+      if (f & TcpFlag.NoDelay) req.noDelay = true;
+      if (f & TcpFlag.KeepAlive) req.keepAlive = true;
+      if (f & TcpFlag.AutoSelectFamily) req.autoSelectFamily = true;
+      if (f & TcpFlag.Resolved) req.resolved = true;
+      if (f & TcpFlag.Multi) req.multi = true;
+      if (a.present(keepAliveDelay)) req.keepAliveInitialDelay = a.num(keepAliveDelay, "keepAliveInitialDelay");
+      if (a.present(attemptTimeout)) req.autoSelectFamilyAttemptTimeout = a.num(attemptTimeout, "autoSelectFamilyAttemptTimeout");
+      if (a.present(timeout)) req.timeout = a.num(timeout, "timeout");
+      if (a.present(family)) {
+        const fam = a.int(family, "family", 0, 6);
+        if (fam !== 0 && fam !== 4 && fam !== 6) throw new HostCallError("ERR_INVALID_ARG_VALUE", `host call: "family" must be 0, 4 or 6: ${fam}`);
+        req.family = fam;
+      }
+      if (a.present(hints)) req.hints = a.int(hints, "hints", 0);
+      if (a.present(localAddress)) req.localAddress = a.str(localAddress, "localAddress");
+      if (a.present(localPort)) req.localPort = a.num(localPort, "localPort");
+      if (a.present(name)) req.name = a.str(name, "name");
+      return this.#issued(d.connectTcp(req));
+    });
     fn("connectIpc", ([req]) => this.#issued(d.connectIpc(a.json(req, "req"))));
     fn("listenTcp", ([req]) => this.#issued(d.listenTcp(a.json(req, "req"))));
     fn("listenIpc", ([req]) => this.#issued(d.listenIpc(a.json(req, "req"))));

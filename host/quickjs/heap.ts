@@ -36,6 +36,8 @@ const TAG_OBJECT = -1;
 interface Layout {
   /** JS_TAG_BOOL */
   boolTag: number;
+  /** JS_TAG_UNDEFINED */
+  undefinedTag: number;
   /** JSObject -> its u16 class id */
   classAt: number;
   /** the class id of a plain ArrayBuffer */
@@ -109,6 +111,13 @@ export class GuestHeap {
     return H[i] !== 0;
   }
 
+  /** Whether the JSValue at `ptr` is undefined. */
+  isUndefined(ptr: number): boolean {
+    const H = this.#words.get();
+    const i = ptr >>> 2;
+    return (ptr & 3) === 0 && i + 1 < H.length && H[i + 1] === this.#l.undefinedTag;
+  }
+
   /**
    * A view of the bytes of the plain ArrayBuffer held by the JSValue at `ptr`,
    * straight into the heap (valid until the guest runs again), or null when the
@@ -180,6 +189,15 @@ function calibrate(ctx: QuickJSContext, module: Module): GuestHeap | null {
       b.dispose();
     }
   }
+  // undefined: its own tag, none of the others
+  const u = evalHandle(ctx, "undefined");
+  let undefinedTag: number;
+  try {
+    undefinedTag = words.get()[((u.value as unknown as number) >>> 2) + 1]!;
+  } finally {
+    u.dispose();
+  }
+  if (undefinedTag === TAG_INT || undefinedTag === TAG_OBJECT || undefinedTag === boolTag) return null;
   // an ArrayBuffer: find the JSArrayBuffer pointer in its JSObject, and the
   // length and data pointer in that
   const SIZE = 40;
@@ -202,7 +220,7 @@ function calibrate(ctx: QuickJSContext, module: Module): GuestHeap | null {
           for (let classAt = 0; classAt < 8; classAt += 4) {
             const cls = H[(obj + classAt) >>> 2]! >>> 16;
             if (cls === 0) continue;
-            layout = { boolTag, classAt, arrayBufferClass: cls, abufAt, lengthAt, dataAt };
+            layout = { boolTag, undefinedTag, classAt, arrayBufferClass: cls, abufAt, lengthAt, dataAt };
             break found;
           }
         }
@@ -225,6 +243,7 @@ function calibrate(ctx: QuickJSContext, module: Module): GuestHeap | null {
     }
   }
   if (heap.bool(ctx.true.value as unknown as number) !== true || heap.bool(ctx.false.value as unknown as number) !== false) return null;
+  if (!heap.isUndefined(ctx.undefined.value as unknown as number) || heap.isUndefined(ctx.null.value as unknown as number)) return null;
   for (const code of ["new Uint8Array(8)", "({ byteLength: 8 })", "[1, 2, 3]", "'text'", "1.5", "null"]) {
     const h = evalHandle(ctx, code);
     try {

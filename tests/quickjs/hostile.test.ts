@@ -216,13 +216,36 @@ describe("handles", () => {
     expect(r.lines[0]).toContain("ERR_INVALID_HANDLE");
   });
 
+  test("malformed connect requests get a clear error and open nothing", async () => {
+    const r = await expectOk(`
+      ${HOST}
+      const bad = [
+        () => host.connectTcp(),
+        () => host.connectTcp(42, 80, 0),
+        () => host.connectTcp("127.0.0.1", "80", 0),
+        () => host.connectTcp("127.0.0.1", 70000, 0),
+        () => host.connectTcp("127.0.0.1", 80, -1),
+        () => host.connectTcp("127.0.0.1", 80, 1 << 20),
+        () => host.connectTcp("127.0.0.1", 80, 0, undefined, undefined, undefined, 5),
+        () => host.connectTcp("127.0.0.1", 80, 0, undefined, undefined, undefined, undefined, -3),
+        () => host.connectTcp("127.0.0.1", 80, 0, undefined, undefined, undefined, undefined, undefined, {}),
+        () => host.connectTcp("127.0.0.1", 80, 0, "1000"),
+      ];
+      const codes = bad.map((call) => { try { return "handle " + call(); } catch (e) { return e.code; } });
+      console.log(codes.join(","));
+    `);
+    expect(r.lines[0]!.split(",")).toEqual([
+      "ERR_INVALID_ARG_TYPE", "ERR_INVALID_ARG_TYPE", "ERR_INVALID_ARG_TYPE", "ERR_OUT_OF_RANGE", "ERR_OUT_OF_RANGE",
+      "ERR_OUT_OF_RANGE", "ERR_INVALID_ARG_VALUE", "ERR_OUT_OF_RANGE", "ERR_INVALID_ARG_TYPE", "ERR_INVALID_ARG_TYPE",
+    ]);
+  });
+
   test("a stale handle (closed) gets an error, never the socket that reused its slot", async () => {
     const peer = await hostServer((s) => s.resume());
     const r = await expectOk(`
       ${HOST}
       import net from "net";
-      const req = JSON.stringify({ host: "127.0.0.1", port: ${peer.port}, allowHalfOpen: false });
-      const stale = host.connectTcp(req);
+      const stale = host.connectTcp("127.0.0.1", ${peer.port}, 0);
       host.destroy(stale, false);
       setTimeout(() => {
         const c = net.connect(${peer.port}, "127.0.0.1", () => {
@@ -247,7 +270,7 @@ describe("handles", () => {
       const c = net.connect(${peer.port}, "127.0.0.1");
       c.on("connect", () => {
         // a raw handle of B's own, and the numbers around it (where B's other sockets are)
-        const raw = host.connectTcp(JSON.stringify({ host: "127.0.0.1", port: ${peer.port}, allowHalfOpen: false }));
+        const raw = host.connectTcp("127.0.0.1", ${peer.port}, 0);
         const mine = [raw];
         for (let h = raw - 64; h < raw + 64; h++) { try { host.counters(h); if (h !== raw) mine.push(h); } catch {} }
         host.destroy(raw, false);
