@@ -14,7 +14,12 @@
 // Duplex. Compare the guest figure with node:net's whole churn-1 connection
 // (`npm run bench -- --only=churn-1`).
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { DIST } from "./impls.mjs";
+import { DIST, isBuilt } from "./impls.mjs";
+
+if (!isBuilt("guest")) {
+  console.error(`${DIST.guest} is not built: run \`npm run build\` first`);
+  process.exit(2);
+}
 
 const count = Number(/^--count=(\d+)$/.exec(process.argv[2] ?? "")?.[1] ?? 5000);
 
