@@ -23,32 +23,12 @@ function isZoneChar(c: number): boolean {
     c === 45 /* - */ || c === 46 /* . */ || c === 58 /* : */;
 }
 
-/** One decimal part of a dotted quad: "0".."255", no leading zero. */
-function isV4Part(s: string, from: number, to: number): boolean {
-  const len = to - from;
-  if (len < 1 || len > 3) return false;
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (!isDigit(c)) return false;
-    n = n * 10 + (c - 48);
-  }
-  if (len > 1 && s.charCodeAt(from) === 48) return false;
-  return n <= 255;
-}
-
-function v4In(s: string, from: number, to: number): boolean {
-  let start = from;
-  let parts = 0;
-  for (let i = from; i <= to; i++) {
-    if (i === to || s.charCodeAt(i) === 46) {
-      if (!isV4Part(s, start, i)) return false;
-      parts++;
-      start = i + 1;
-    }
-  }
-  return parts === 4;
-}
+/**
+ * A dotted quad: four decimal parts 0..255, no leading zeros, ASCII digits. One
+ * regular expression: a QuickJS guest tests it several times faster than it runs
+ * a parsing loop (every connect to an address literal asks).
+ */
+const DOTTED_QUAD = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
 
 function isHexGroup(s: string): boolean {
   if (s.length < 1 || s.length > 4) return false;
@@ -63,7 +43,7 @@ function countGroups(parts: string[], allowV4Tail: boolean): number {
     const p = parts[i];
     if (isHexGroup(p)) {
       n++;
-    } else if (allowV4Tail && i === parts.length - 1 && v4In(p, 0, p.length)) {
+    } else if (allowV4Tail && i === parts.length - 1 && DOTTED_QUAD.test(p)) {
       n += 2;
     } else {
       return -1;
@@ -92,13 +72,6 @@ function v6(s: string): boolean {
   return h >= 0 && t >= 0 && h + t <= 7;
 }
 
-/**
- * The same dotted-quad grammar as v4In, as one regular expression: a QuickJS
- * guest tests it several times faster than it runs the loop (every connect
- * to an address literal asks).
- */
-const DOTTED_QUAD = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
-
 export function isIPv4(input: unknown): boolean {
   return DOTTED_QUAD.test(`${input}`);
 }
@@ -120,7 +93,7 @@ export function isIP(input: unknown): 0 | 4 | 6 {
  * Parses an IPv4 address in Node's strict form into 4 bytes, or null.
  */
 export function parseIPv4(s: string): Uint8Array | null {
-  if (!v4In(s, 0, s.length)) return null;
+  if (!DOTTED_QUAD.test(s)) return null;
   const out = new Uint8Array(4);
   const parts = s.split(".");
   for (let i = 0; i < 4; i++) out[i] = Number(parts[i]);
