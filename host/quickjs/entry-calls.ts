@@ -3,11 +3,11 @@
  * host-calls.ts), without quickjs-emscripten's per-call handles.
  */
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
-import type { GuestHeap } from "./heap.ts";
+import { TAG_INT, type GuestHeap } from "./heap.ts";
 
 interface CallInternals {
   ctx: { value: number };
-  module: { _malloc(n: number): number; _free(p: number): void; HEAPU8: Uint8Array };
+  module: { _malloc(n: number): number; _free(p: number): void };
   ffi: {
     QTS_Call(ctx: number, fn: number, thisVal: number, argc: number, argv: number): number;
     QTS_ResolveException(ctx: number, v: number): number;
@@ -37,7 +37,6 @@ export class EntryCaller {
   readonly #slots: number;
   readonly #argv: number;
   readonly #undefinedPtr: number;
-  #words: Int32Array | null = null;
 
   private constructor(c: CallInternals, heap: GuestHeap, undefinedPtr: number) {
     this.#c = c;
@@ -48,18 +47,11 @@ export class EntryCaller {
   }
 
   static create(ctx: QuickJSContext, heap: GuestHeap | null): EntryCaller | null {
-    if (heap === null || process.env.WASOCK_QUICKJS_NO_HEAP === "1") return null;
+    if (heap === null) return null;
     const c = ctx as unknown as Partial<CallInternals>;
     if (typeof c.ctx?.value !== "number" || typeof c.module?._malloc !== "function" || typeof c.ffi?.QTS_Call !== "function") return null;
     if (typeof c.ffi.QTS_ResolveException !== "function" || typeof c.memory?.heapValueHandle !== "function") return null;
     return new EntryCaller(c as CallInternals, heap, ctx.undefined.value as unknown as number);
-  }
-
-  #H(): Int32Array {
-    const b = this.#c.module.HEAPU8.buffer;
-    let w = this.#words;
-    if (w === null || w.buffer !== b) w = this.#words = new Int32Array(b, 0, b.byteLength >>> 2);
-    return w;
   }
 
   /**
@@ -70,14 +62,14 @@ export class EntryCaller {
   call(fn: QuickJSHandle, args: readonly CallArg[]): number | { error: QuickJSHandle } {
     const n = args.length;
     if (n > MAX_ARGS) throw new RangeError("EntryCaller: too many arguments");
-    const H = this.#H();
+    const H = this.#heap.words();
     const slots = this.#slots;
     const argv = this.#argv;
     for (let i = 0; i < n; i++) {
       const a = args[i]!;
       if (typeof a === "number") {
         H[(slots >>> 2) + 2 * i] = a;
-        H[(slots >>> 2) + 2 * i + 1] = 0; // JS_TAG_INT
+        H[(slots >>> 2) + 2 * i + 1] = TAG_INT;
         H[(argv >>> 2) + i] = slots + 8 * i;
       } else {
         H[(argv >>> 2) + i] = a.value as unknown as number;

@@ -29,7 +29,7 @@ interface Internals {
 }
 
 /** JS_TAG_INT and JS_TAG_OBJECT: the same in every QuickJS release */
-const TAG_INT = 0;
+export const TAG_INT = 0;
 const TAG_OBJECT = -1;
 
 /** What calibration found: word offsets (in bytes) inside QuickJS's records. */
@@ -93,6 +93,11 @@ export class GuestHeap {
     } catch {
       return null;
     }
+  }
+
+  /** The heap as 32-bit words, made again after the memory grew (for writing JSValues). */
+  words(): Int32Array {
+    return this.#words.get();
   }
 
   /** The int32 held by the JSValue at `ptr`, or undefined when it is not an int32 (a double, or not a number). */
