@@ -677,9 +677,10 @@ export class NodeDriver implements Backend {
     this.#settle();
   }
 
-  /** raw.ts's reports: the same paths as the node:net socket events. */
+  /** NodeDriverOptions.releaseChunk, or null */
   readonly #release: ((chunk: Uint8Array) => void) | null;
 
+  /** raw.ts's reports: the same paths as the node:net socket events. */
   readonly #rawSink: RawSink = {
     released: (chunk) => this.#release?.(chunk),
     data: (c, chunk) => this.#sockData(c as Conn, chunk),

@@ -139,7 +139,6 @@ function range(src: Uint8Array, offset: number, length: number): Uint8Array {
   return src.subarray(offset, offset + length);
 }
 
-
 export class NetBridge {
   readonly #ctx: QuickJSContext;
   readonly #driver: SandboxDriver;
