@@ -6,8 +6,9 @@
  */
 import { Kind, Opt } from "../core/api.ts";
 import type { DropInfo, SocketInfo } from "../backend.ts";
-import { Conn, addrOf, socketInfoOf } from "./handles.ts";
+import { Conn, addrOf } from "./handles.ts";
 import { rawAddresses, shutdownRaw } from "./raw.ts";
+import type { RawAddress } from "./raw.ts";
 
 /** The core's IoReadStart (and resume() after pauseOnConnect). */
 export function readStart(c: Conn): void {
@@ -70,38 +71,40 @@ export function setOption(c: Conn, opt: number, value: number): void {
   else if (opt === Opt.KeepAlive) s.setKeepAlive(value !== 0, c.keepAliveDelayMs);
 }
 
+/** Both ends as the OS has them, from libuv's handle or the node:net socket; null when there is neither. */
+function connEnds(c: Conn): { local: RawAddress; remote: RawAddress } | null {
+  if (c.raw) return rawAddresses(c);
+  const s = c.sock;
+  if (!s) return null;
+  return {
+    local: { address: s.localAddress, port: s.localPort, family: s.localFamily },
+    remote: { address: s.remoteAddress, port: s.remotePort, family: s.remoteFamily },
+  };
+}
+
 /** Both ends of a connection refused by maxConnections (the server's 'drop'). */
 export function dropInfo(c: Conn | undefined): DropInfo {
   const info: DropInfo = Object.create(null);
-  if (c?.raw) {
-    const { local, remote } = rawAddresses(c);
-    info.localAddress = local.address;
-    info.localPort = local.port;
-    info.localFamily = local.family;
-    info.remoteAddress = remote.address;
-    info.remotePort = remote.port;
-    info.remoteFamily = remote.family;
-  } else if (c?.sock) {
-    const s = c.sock;
-    info.localAddress = s.localAddress;
-    info.localPort = s.localPort;
-    info.localFamily = s.localFamily;
-    info.remoteAddress = s.remoteAddress;
-    info.remotePort = s.remotePort;
-    info.remoteFamily = s.remoteFamily;
+  const ends = c ? connEnds(c) : null;
+  if (ends) {
+    info.localAddress = ends.local.address;
+    info.localPort = ends.local.port;
+    info.localFamily = ends.local.family;
+    info.remoteAddress = ends.remote.address;
+    info.remotePort = ends.remote.port;
+    info.remoteFamily = ends.remote.family;
   }
   return info;
 }
 
 /** The addresses as the OS has them; null when the connection has no OS socket. */
 export function ioSocketInfo(c: Conn): SocketInfo | null {
-  if (c.sock) return socketInfoOf(c.sock, c.path);
-  if (!c.raw) return null;
+  if (!c.raw && !c.sock) return null;
   if (c.path) return { path: c.path };
-  const { local, remote } = rawAddresses(c);
+  const ends = connEnds(c)!;
   const info: SocketInfo = {};
-  const l = addrOf(local.address, local.port, local.family);
-  const r = addrOf(remote.address, remote.port, remote.family);
+  const l = addrOf(ends.local.address, ends.local.port, ends.local.family);
+  const r = addrOf(ends.remote.address, ends.remote.port, ends.remote.family);
   if (l) info.local = l;
   if (r) info.remote = r;
   return info;

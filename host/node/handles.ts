@@ -8,7 +8,7 @@
 import type * as net from "node:net";
 import { Kind } from "../core/api.ts";
 import type { CoreAddress } from "../core/api.ts";
-import type { AddressInfo, ConnectTcp, ListenIpc, ListenTcp, SocketInfo } from "../backend.ts";
+import type { AddressInfo, ConnectTcp, ListenIpc, ListenTcp } from "../backend.ts";
 import type { RawHandle, RawSink } from "./raw.ts";
 
 /** Conn's boolean flags: bits of `Conn.flags`, read and written as properties. */
@@ -138,14 +138,4 @@ export function coreAddr(address: string | undefined, port: number | undefined, 
   CoreAddress | null {
   if (address === undefined) return null;
   return { address, port: port ?? 0, family: familyName(family) === "IPv6" ? 6 : 4 };
-}
-
-export function socketInfoOf(sock: net.Socket, path: string): SocketInfo {
-  if (path) return { path };
-  const info: SocketInfo = {};
-  const local = addrOf(sock.localAddress, sock.localPort, sock.localFamily);
-  const remote = addrOf(sock.remoteAddress, sock.remotePort, sock.remoteFamily);
-  if (local) info.local = local;
-  if (remote) info.remote = remote;
-  return info;
 }
