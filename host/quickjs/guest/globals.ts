@@ -8,7 +8,7 @@ import { EventEmitter } from "node:events";
 import { AbortController, AbortSignal } from "abort-controller";
 import { createConsole } from "./console.ts";
 import { HOST_KEY, type GuestConfig, type GuestHost } from "./host.ts";
-import { createLoop } from "./loop.ts";
+import { ARGS_ARRAY, createLoop } from "./loop.ts";
 
 const g = globalThis as unknown as Record<string | symbol, unknown>;
 export const host = g[Symbol.for(HOST_KEY)] as GuestHost;
@@ -115,15 +115,20 @@ class Process extends EventEmitter {
     },
     { bigint: (): bigint => BigInt(Math.round(performanceNow() * 1e6)) },
   );
-  /** nextTick(fn, ...args): the arguments are read from `arguments`, so the common nextTick(fn) makes no array */
-  nextTick(fn: (...args: unknown[]) => unknown): void {
+  /**
+   * nextTick(fn, ...args): up to two arguments are queued in place and read
+   * from `arguments`, so neither nextTick(fn) nor readable-stream's
+   * nextTick(fn, stream, state) makes an array.
+   */
+  nextTick(fn: (...args: unknown[]) => unknown, a?: unknown, b?: unknown): void {
     const n = arguments.length;
-    let args: unknown[] | undefined;
-    if (n > 1) {
-      args = new Array<unknown>(n - 1);
-      for (let i = 1; i < n; i++) args[i - 1] = arguments[i];
+    if (n <= 3) {
+      loop.queueTick(fn, n === 0 ? 0 : n - 1, a, b);
+      return;
     }
-    loop.queueTick(fn, args);
+    const args: unknown[] = [];
+    for (let i = 1; i < n; i++) args.push(arguments[i]);
+    loop.queueTick(fn, ARGS_ARRAY, args, undefined);
   }
   cwd(): string {
     return config.cwd;

@@ -25,8 +25,11 @@ export interface Loop {
   clearImmediate(t: unknown): void;
   queueMicrotask(fn: () => void): void;
   nextTick(fn: Fn, ...args: unknown[]): void;
-  /** nextTick with the arguments as an array (undefined for none) */
-  queueTick(fn: Fn, args: unknown[] | undefined): void;
+  /**
+   * nextTick with its arguments spelled out: `argc` is 0, 1 or 2 with the
+   * arguments in `a` and `b`, or ARGS_ARRAY with all of them as an array in `a`.
+   */
+  queueTick(fn: Fn, argc: number, a: unknown, b: unknown): void;
   /** run `fn` as one host callback: errors go to `uncaught`, then the tick queue is drained */
   enter(fn: () => void): void;
   /** run the earliest timer due at `now`; 1 when another one is due */
@@ -39,8 +42,14 @@ export interface Loop {
 
 let nextId = 1;
 
-/** entries (two per tick) run before the tick queue drops its run prefix */
-const DRAIN_COMPACT = 2048;
+/** queueTick's `argc` when the arguments are an array in `a` */
+export const ARGS_ARRAY = -1;
+
+/** slots per tick in the queue: fn, argc, a, b */
+const TICK = 4;
+
+/** slots run before the tick queue drops its run prefix */
+const DRAIN_COMPACT = 4096;
 
 export class Timeout {
   readonly #loop: LoopImpl;
@@ -145,7 +154,11 @@ class LoopImpl implements Loop {
   #batch = 0;
   #reportedImm = false;
   #reportedImmRef = false;
-  /** pairs: fn, args (undefined for none); flat, as nextTick is on every hot path of readable-stream */
+  /**
+   * TICK slots per tick: fn, argc, a, b. Flat, with up to two arguments in
+   * place, because nextTick is on every hot path of readable-stream (most of
+   * its calls pass one or two arguments) and QuickJS pays for every array.
+   */
   #ticks: unknown[] = [];
   #inEntry = false;
   #ticksReported = false;
@@ -282,12 +295,14 @@ class LoopImpl implements Loop {
   }
 
   nextTick(fn: Fn, ...args: unknown[]): void {
-    this.queueTick(fn, args.length === 0 ? undefined : args);
+    const n = args.length;
+    if (n <= 2) this.queueTick(fn, n, args[0], args[1]);
+    else this.queueTick(fn, ARGS_ARRAY, args, undefined);
   }
 
-  queueTick(fn: Fn, args: unknown[] | undefined): void {
+  queueTick(fn: Fn, argc: number, a: unknown, b: unknown): void {
     checkCallback(fn);
-    this.#ticks.push(fn, args);
+    this.#ticks.push(fn, argc, a, b);
     // Outside a callback (top-level code, a microtask), the host drains the
     // queue once the microtasks ran, as Node does after an ES module's body.
     if (!this.#inEntry && !this.#ticksReported) {
@@ -310,17 +325,23 @@ class LoopImpl implements Loop {
     const q = this.#ticks;
     while (i < q.length) {
       const fn = q[i] as Fn;
-      const args = q[i + 1] as unknown[] | undefined;
+      const argc = q[i + 1] as number;
+      const a = q[i + 2];
+      const b = q[i + 3];
       q[i] = undefined;
-      q[i + 1] = undefined;
-      i += 2;
+      q[i + 2] = undefined;
+      q[i + 3] = undefined;
+      i += TICK;
       if (i >= DRAIN_COMPACT) {
         q.splice(0, i);
         i = 0;
       }
       try {
-        if (args === undefined) fn();
-        else fn.apply(undefined, args);
+        // as Node's tick runner: no `this`, and exactly the arguments given
+        if (argc === 0) fn();
+        else if (argc === 1) fn(a);
+        else if (argc === 2) fn(a, b);
+        else fn.apply(undefined, a as unknown[]);
       } catch (err) {
         this.#uncaught(err);
       }
