@@ -238,6 +238,26 @@ describe("exit and errors", () => {
     expect(r.lines).toEqual(["ticks 60000"]);
   }, 60_000);
 
+  test("nextTick passes exactly the arguments given, with no this, in order", async () => {
+    // up to two arguments are queued in place, more as an array: both paths
+    const r = await expectOk(`
+      "use strict";
+      function show() { console.log(String(this), arguments.length, JSON.stringify([...arguments])); }
+      process.nextTick(show);
+      process.nextTick(show, undefined);
+      process.nextTick(show, "a", 2);
+      process.nextTick(show, 1, 2, 3, 4);
+      process.nextTick(show, null, undefined, "x");
+    `);
+    expect(r.lines).toEqual([
+      "undefined 0 []",
+      "undefined 1 [null]",
+      'undefined 2 ["a",2]',
+      "undefined 4 [1,2,3,4]",
+      'undefined 3 [null,null,"x"]',
+    ]);
+  });
+
   test("an error thrown in a nextTick or a microtask is uncaught", async () => {
     const a = await runGuest(`process.nextTick(() => { throw new Error("in tick"); });`);
     expect(a.error!.message).toBe("in tick");
