@@ -38,7 +38,10 @@ try {
   const spec = WORKLOADS.find((w) => w.name === workload);
   if (!spec) throw new Error(`unknown workload '${workload}'`);
   const net = await loadNet(impl);
+  const cpu0 = process.cpuUsage();
   const result = await clients[spec.client](net, Number(port), JSON.parse(paramsJson), () => performance.now(), hooks);
+  // the client process's CPU over the workload (µs, every thread, user and kernel)
+  result.cpu = process.cpuUsage(cpu0);
   finish({ type: "result", result });
 } catch (err) {
   finish({ type: "error", message: String(err?.stack ?? err) });

@@ -70,6 +70,7 @@ async function main() {
   const createSandbox = mod.createSandbox ?? mod.default?.createSandbox;
   if (typeof createSandbox !== "function") throw new Error(`${DIST.guest} does not export createSandbox`);
   const out = [];
+  let cpu = null;
   const err = [];
   const stdout = sink(out);
   const stderr = sink(err);
@@ -77,14 +78,17 @@ async function main() {
   const sandbox = await createSandbox({ allowNet: ["127.0.0.1:*"], stdout, stderr, root });
   try {
     const source = guestSource(spec.client, port, JSON.parse(paramsJson));
+    const cpu0 = process.cpuUsage();
     await sandbox.run({ source, filename: join(root, "guest-bench.mjs") });
+    cpu = process.cpuUsage(cpu0);
   } finally {
     await sandbox.dispose();
   }
   stdout.flush();
   stderr.flush();
   const ok = out.find((l) => l.startsWith(MARK_OK));
-  if (ok) return JSON.parse(ok.slice(MARK_OK.length));
+  // the client process's CPU over run(): the workload, plus evaluating the script
+  if (ok) return { ...JSON.parse(ok.slice(MARK_OK.length)), cpu };
   const bad = out.find((l) => l.startsWith(MARK_ERR));
   throw new Error(bad ? bad.slice(MARK_ERR.length) : `guest printed no result; stdout: ${out.join("\n").slice(-800)} stderr: ${err.join("\n").slice(-800)}`);
 }

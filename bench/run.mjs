@@ -219,6 +219,7 @@ async function main() {
           process.stdout.write(
             `  ${w.name.padEnd(9)} round ${r + 1}/${runs} ${LABEL[impl].padEnd(13)} ${fmt(res.value, w.unit)} ${w.unit}` +
               (res.heapPerConn !== undefined ? ` (JS heap ${res.heapPerConn}, external ${res.externalPerConn})` : "") +
+              cpuNote(res, w) +
               `  (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`,
           );
         } catch (err) {
@@ -288,6 +289,30 @@ function summarise(w, res) {
   }
 }
 
+/**
+ * The client process's CPU per unit of work (µs per connection, round trip or MB),
+ * from the `cpu` a client reports; null for fanout, or a client that sent none.
+ */
+function cpuPerOp(res, w) {
+  if (!res?.cpu || w.better !== "higher" || !(res.value > 0) || !(res.ms > 0)) return null;
+  const ops = (res.value * res.ms) / 1000;
+  return { total: (res.cpu.user + res.cpu.system) / ops, user: res.cpu.user / ops, busy: (res.cpu.user + res.cpu.system) / 1000 / res.ms };
+}
+
+function cpuNote(res, w) {
+  const c = cpuPerOp(res, w);
+  if (c === null) return "";
+  return `  [client CPU ${c.total.toFixed(c.total >= 100 ? 0 : 1)} µs/${w.unit.split("/")[0]}, ${Math.round(c.user / c.total * 100)}% user, ${Math.round(c.busy * 100)}% of a core]`;
+}
+
+/** median client CPU per unit over a slot's rounds, as text */
+function cpuMedian(slot, w) {
+  const xs = (slot?.details ?? []).map((d) => cpuPerOp(d, w)?.total).filter((x) => x != null);
+  if (xs.length === 0) return "-";
+  const m = median(xs);
+  return m.toFixed(m >= 100 ? 0 : 1);
+}
+
 function fmt(v, unit) {
   if (v === null || v === undefined || Number.isNaN(v)) return "-";
   if (unit === "B/conn") return Math.round(v).toString();
@@ -321,9 +346,10 @@ function printTable(title, impl, results) {
         if (slot.error) status += ` (${slot.failures} failed round${slot.failures > 1 ? "s" : ""})`;
       }
     }
-    rows.push([w.name, w.unit, baseStr, val, ratio, range, targetStr, status]);
+    const cpu = w.better === "higher" && wantedImpls.includes(impl) ? `${cpuMedian(base, w)} / ${cpuMedian(res.rounds[impl], w)}` : "";
+    rows.push([w.name, w.unit, baseStr, val, ratio, range, targetStr, status, cpu]);
   }
-  const head = ["workload", "unit", "node:net", LABEL[impl], "ratio", "range", "target", "status"];
+  const head = ["workload", "unit", "node:net", LABEL[impl], "ratio", "range", "target", "status", "client CPU µs/unit"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => cells.map((c, i) => (i >= 2 && i <= 4 ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join("  ");
   console.log(title);
@@ -338,7 +364,8 @@ function printTable(title, impl, results) {
     if (e) console.log(`  ${name}: ${LABEL[impl]} error: ${e.split("\n")[0]}`);
   }
   console.log(
-    `  ratio = median over rounds of (${LABEL[impl]} / node:net of the same round); range = min-max of those ratios.` +
+    `  ratio = median over rounds of (${LABEL[impl]} / node:net of the same round); range = min-max of those ratios.\n` +
+      `  client CPU = the client process's user+kernel CPU per unit (connection, round trip, MB), median: node:net / ${LABEL[impl]}.` +
       (workloads.some((w) => w.better === "lower") ? " fanout: lower is better." : "") +
       "\n",
   );
