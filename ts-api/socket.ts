@@ -218,9 +218,7 @@ export class SocketBase extends Duplex implements HandleOwner {
     if (this.destroyed) {
       this.#info = null;
       this.#peerCache = null;
-      this.#flags &= ~F_CONNECT_STARTED;
-      this.#flags &= ~F_BACKEND_CLOSED;
-      this.#flags &= ~F_ERROR_GIVEN;
+      this.#flags &= ~(F_CONNECT_STARTED | F_BACKEND_CLOSED | F_ERROR_GIVEN);
       (this as any)._undestroy();
     }
     const path = options.path;
