@@ -7,13 +7,13 @@
 import { Code, Ev, SockState, LAST_HOST_CODE, Opt } from "./codes";
 import { tableInit, tableLive, tableAt, tableCapacity, MAX_CAPACITY } from "./table";
 import { evInit, evCount, evHead, evDropHead, evHasRoom } from "./events";
-import { Addr, setAddr, storeAddr, loadHi, loadLo } from "./addr";
+import { storeAddr, loadHi, loadLo } from "./addr";
 import * as limits from "./limits";
 import * as timers from "./timers";
 import * as policy from "./policy";
 import * as S from "./socket";
 import * as V from "./server";
-import { Socket } from "./entries";
+import { Socket, rbBytes, rbCap, rbEnd, rbStart } from "./entries";
 import "./host"; // wasockAbort: the `abort` of this build (asconfig.json `use`)
 
 const SCRATCH_CAP: i32 = 1024;
@@ -261,11 +261,12 @@ export function set_max_connections(h: u32, n: i32): i32 {
 
 // ---- I/O completions -----------------------------------------------------------
 
-/** p = 0: no address; otherwise 16 bytes in scratch. Returns null on a bad address. */
-function readAddr(p: usize, family: i32, port: i32, a: Addr): bool {
-  if (badFamily(family) || badPort(port) || !inScratch(p, 16)) return false;
-  setAddr(a, p, port, family);
-  return true;
+/** An optional address argument: p = 0 (none), or 16 bytes in scratch with its family and port. */
+function checkAddr(p: usize, family: i32, port: i32): Code {
+  if (p == 0) return Code.Ok;
+  if (!inScratch(p, 16)) return Code.OutOfBounds;
+  if (badFamily(family) || badPort(port)) return Code.InvalidArgument;
+  return Code.Ok;
 }
 
 export function on_resolved(h: u32, p: usize, family: i32, now: f64): i32 {
@@ -283,28 +284,20 @@ export function on_connected(h: u32, p: usize, family: i32, port: i32, now: f64)
   const s = S.sock(h);
   if (s === null) return Code.InvalidHandle;
   if (badTime(now)) return Code.InvalidArgument;
-  let local: Addr | null = null;
-  if (p != 0) {
-    const a = new Addr();
-    if (!readAddr(p, family, port, a)) return inScratch(p, 16) ? Code.InvalidArgument : Code.OutOfBounds;
-    local = a;
-  }
+  const bad = checkAddr(p, family, port);
+  if (bad != Code.Ok) return bad;
   if (!evHasRoom()) return Code.WouldBlock;
-  return S.onConnected(s, local, now);
+  return S.onConnected(s, p, family, port, now);
 }
 
 export function on_listening(h: u32, p: usize, family: i32, port: i32): i32 {
   releaseGrant();
   const v = V.serv(h);
   if (v === null) return Code.InvalidHandle;
-  let local: Addr | null = null;
-  if (p != 0) {
-    const a = new Addr();
-    if (!readAddr(p, family, port, a)) return inScratch(p, 16) ? Code.InvalidArgument : Code.OutOfBounds;
-    local = a;
-  }
+  const bad = checkAddr(p, family, port);
+  if (bad != Code.Ok) return bad;
   if (!evHasRoom()) return Code.WouldBlock;
-  return V.onListening(v, local);
+  return V.onListening(v, p, family, port);
 }
 
 /** The accepted socket's handle, or a negative Code (the host closes the connection). */
@@ -313,14 +306,10 @@ export function on_accepted(h: u32, p: usize, family: i32, port: i32, now: f64):
   const v = V.serv(h);
   if (v === null) return -Code.InvalidHandle;
   if (badTime(now)) return -Code.InvalidArgument;
-  let remote: Addr | null = null;
-  if (p != 0) {
-    const a = new Addr();
-    if (!readAddr(p, family, port, a)) return inScratch(p, 16) ? -Code.InvalidArgument : -Code.OutOfBounds;
-    remote = a;
-  }
+  const bad = checkAddr(p, family, port);
+  if (bad != Code.Ok) return -bad;
   if (!evHasRoom()) return -Code.WouldBlock;
-  return V.onAccepted(v, remote, now);
+  return V.onAccepted(v, p, family, port, now);
 }
 
 /**
@@ -431,7 +420,7 @@ export function ev_next(): i32 {
       }
       const len = s.readLen();
       if (len > 0) {
-        const ptr = s.rbuf + <usize>s.rstart;
+        const ptr = rbBytes(s.rbuf) + <usize>rbStart(s.rbuf);
         grant = S.grantReadBuffer(s);
         return writeOut(Ev.Data, h, <i32>ptr, len); // the Flush record stays at the head
       }
@@ -495,25 +484,31 @@ export function read_buffered(h: u32): i32 {
   return s === null ? -Code.InvalidHandle : s.readLen();
 }
 
-/** Writes the address at out_ptr() (16 bytes, u16 port, u8 family); returns the family, 0 for none, or a negative Code. */
-function putAddr(a: Addr | null): i32 {
-  if (a === null || a.family == 0) return 0;
-  storeAddr(a, out);
-  return a.family;
+/** Writes the address at out_ptr() (16 bytes, u16 port, u8 family); returns the family, or 0 for none. */
+function putAddr(hi: u64, lo: u64, port: i32, family: i32): i32 {
+  if (family == 0) return 0;
+  storeAddr(out, hi, lo, port, family);
+  return family;
 }
 
+/** the family (address at out_ptr()), 0 for none, or a negative Code */
 export function peer_address(h: u32): i32 {
   const s = S.sock(h);
   if (s === null) return -Code.InvalidHandle;
-  return putAddr(s.peer);
+  const e = s.ends;
+  return e === null ? 0 : putAddr(e.peerHi, e.peerLo, e.peerPort, e.peerFamily);
 }
 
+/** as peer_address, for sockets and servers */
 export function local_address(h: u32): i32 {
   const s = S.sock(h);
-  if (s !== null) return putAddr(s.local);
+  if (s !== null) {
+    const e = s.ends;
+    return e === null ? 0 : putAddr(e.localHi, e.localLo, e.localPort, e.localFamily);
+  }
   const v = V.serv(h);
   if (v === null) return -Code.InvalidHandle;
-  return putAddr(v.local);
+  return putAddr(v.localHi, v.localLo, v.localPort, v.localFamily);
 }
 
 export function connections(h: u32): i32 {
@@ -570,8 +565,9 @@ export function check_invariants(): i32 {
     if (e.isServer) continue;
     sockets++;
     const s = changetype<Socket>(e);
-    assert(s.queued >= 0 && s.rstart >= 0 && s.rstart <= s.rend && s.rend <= s.rcap, "buffer bounds");
-    assert(s.rbuf != 0 || s.rcap == 0, "capacity without a buffer");
+    const b = s.rbuf;
+    assert(s.queued >= 0, "queued bytes");
+    assert(b == 0 || (rbStart(b) >= 0 && rbStart(b) <= rbEnd(b) && rbEnd(b) <= rbCap(b)), "buffer bounds");
     buffered += <i64>s.queued + s.readLen();
   }
   for (let i = 0; i < n; i++) {

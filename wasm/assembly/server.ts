@@ -5,7 +5,7 @@ import { Code, Ev, ServState, Kind, CloseHow } from "./codes";
 import { Server, DEFAULT_BACKLOG } from "./entries";
 import { tableAdd, tableGet, tableRemove } from "./table";
 import { evPush } from "./events";
-import { Addr, setAddr } from "./addr";
+import { loadHi, loadLo } from "./addr";
 import { entriesFull, countServer } from "./limits";
 import { socketAccepted, drop, touch } from "./socket";
 import * as policy from "./policy";
@@ -54,11 +54,11 @@ function setBacklog(v: Server, backlog: i32): void {
 export function listenAddress(v: Server, p: usize, family: i32, port: i32, backlog: i32): Code {
   if (v.kind != Kind.Tcp) return Code.InvalidArgument;
   if (v.state != ServState.Idle) return Code.InvalidState;
-  const a = new Addr();
-  setAddr(a, p, port, family);
-  if (!policy.allowAddress(policy.SET_LISTEN, a.hi, a.lo, port, false)) return Code.PolicyDenied;
+  const hi = loadHi(p);
+  const lo = loadLo(p);
+  if (!policy.allowAddress(policy.SET_LISTEN, hi, lo, port, false)) return Code.PolicyDenied;
   setBacklog(v, backlog);
-  v.local = a;
+  setLocal(v, p, family, port);
   setServerState(v, ServState.Binding);
   evPush(Ev.IoListen, v.handle, 0, 0);
   return Code.Ok;
@@ -74,20 +74,32 @@ export function listenPath(v: Server, p: usize, len: i32, backlog: i32): Code {
   return Code.Ok;
 }
 
-export function onListening(v: Server, local: Addr | null): Code {
+/** the address listened on: 16 bytes at p (checked by the caller) */
+function setLocal(v: Server, p: usize, family: i32, port: i32): void {
+  v.localHi = loadHi(p);
+  v.localLo = loadLo(p);
+  v.localPort = <u16>port;
+  v.localFamily = <u8>family;
+}
+
+/** p: the address bound (checked by the caller), or 0 to keep the one asked for. */
+export function onListening(v: Server, p: usize, family: i32, port: i32): Code {
   if (v.state != ServState.Binding) return Code.InvalidState;
-  if (local !== null) v.local = local;
+  if (p != 0) setLocal(v, p, family, port);
   setServerState(v, ServState.Listening);
   evPush(Ev.Listening, v.handle, 0, 0);
   return Code.Ok;
 }
 
-/** A new socket's handle, or a negative Code (the host then closes the connection). */
-export function onAccepted(v: Server, remote: Addr | null, now: f64): i32 {
+/**
+ * A new socket's handle, or a negative Code (the host then closes the connection).
+ * p: the remote address (checked by the caller), or 0 when the host passed none.
+ */
+export function onAccepted(v: Server, p: usize, family: i32, port: i32, now: f64): i32 {
   if (v.state != ServState.Listening) return -Code.InvalidState;
   if (v.pending >= v.backlog) return -Code.WouldBlock; // accept queue full
   if (entriesFull()) return -Code.QuotaExceeded;
-  const s = socketAccepted(v, remote);
+  const s = socketAccepted(v, p, family, port);
   if (s === null) return -Code.TableFull;
   if (v.maxConnections >= 0 && v.connections >= v.maxConnections) {
     evPush(Ev.Drop, v.handle, <i32>s.handle, 0);

@@ -3,10 +3,10 @@
 // (see wasm/STATES.md). Calls in the wrong state return InvalidState; they never trap.
 import { CHECKS } from "./checks";
 import { Code, Ev, SockState, Role, Kind, CloseHow, Opt } from "./codes";
-import { Socket, Server } from "./entries";
+import { Socket, Server, rbAlloc, rbBytes, rbCap, rbEnd, rbSet, rbStart } from "./entries";
 import { tableAdd, tableGet, tableRemove } from "./table";
 import { evPush } from "./events";
-import { Addr, setAddr } from "./addr";
+import { loadHi, loadLo } from "./addr";
 import {
   entriesFull, fits, addBuffered, countSocket, countRead, countWritten,
 } from "./limits";
@@ -65,8 +65,11 @@ export function socketOpen(kind: i32, allowHalfOpen: bool): i32 {
   return <i32>h;
 }
 
-/** An accepted socket, born Open, or null when the table is full. */
-export function socketAccepted(srv: Server, remote: Addr | null): Socket | null {
+/**
+ * An accepted socket, born Open, or null when the table is full. p: the remote
+ * address (16 bytes, checked by the caller), or 0 when the host passed none.
+ */
+export function socketAccepted(srv: Server, p: usize, family: i32, port: i32): Socket | null {
   const s = new Socket();
   s.kind = srv.kind;
   s.role = Role.Accepted;
@@ -74,8 +77,14 @@ export function socketAccepted(srv: Server, remote: Addr | null): Socket | null 
   s.paused = srv.pauseOnConnect;
   s.state = SockState.Open; // birth state of accepted sockets (STATES.md)
   s.server = srv.handle;
-  s.peer = remote;
   if (tableAdd(s) == 0) return null;
+  if (p != 0) {
+    const e = s.endsOrNew();
+    e.peerHi = loadHi(p);
+    e.peerLo = loadLo(p);
+    e.peerPort = <u16>port;
+    e.peerFamily = <u8>family;
+  }
   countSocket(1);
   return s;
 }
@@ -134,9 +143,7 @@ export function connectName(s: Socket, p: usize, len: i32, port: i32): Code {
   if (v == policy.Verdict.Denied) return Code.PolicyDenied;
   if (v == policy.Verdict.Undecided && !policy.mayAllowAddress(policy.SET_CONNECT, port)) return Code.PolicyDenied;
   s.nameAllowed = v == policy.Verdict.Allowed;
-  const a = new Addr();
-  a.port = port;
-  s.peer = a;
+  s.endsOrNew().peerPort = <u16>port; // family 0 (no address) until onResolved
   setState(s, SockState.Resolving);
   evPush(Ev.IoResolve, s.handle, port, 0);
   return Code.Ok;
@@ -146,10 +153,14 @@ export function connectAddress(s: Socket, p: usize, family: i32, port: i32): Cod
   const c = connectable(s);
   if (c != Code.Ok) return c;
   if (s.kind != Kind.Tcp) return Code.InvalidArgument;
-  const a = new Addr();
-  setAddr(a, p, port, family);
-  if (!policy.allowAddress(policy.SET_CONNECT, a.hi, a.lo, port, false)) return Code.PolicyDenied;
-  s.peer = a;
+  const hi = loadHi(p);
+  const lo = loadLo(p);
+  if (!policy.allowAddress(policy.SET_CONNECT, hi, lo, port, false)) return Code.PolicyDenied;
+  const e = s.endsOrNew();
+  e.peerHi = hi;
+  e.peerLo = lo;
+  e.peerPort = <u16>port;
+  e.peerFamily = <u8>family;
   setState(s, SockState.Connecting);
   evPush(Ev.IoConnect, s.handle, 0, 0);
   return Code.Ok;
@@ -167,9 +178,11 @@ export function connectPath(s: Socket, p: usize, len: i32): Code {
 
 export function onResolved(s: Socket, p: usize, family: i32): Code {
   if (s.state != SockState.Resolving) return Code.InvalidState;
-  const a = s.peer!;
-  setAddr(a, p, a.port, family);
-  if (!policy.allowAddress(policy.SET_CONNECT, a.hi, a.lo, a.port, s.nameAllowed)) {
+  const e = s.ends!; // connectName gave it the port
+  e.peerHi = loadHi(p);
+  e.peerLo = loadLo(p);
+  e.peerFamily = <u8>family;
+  if (!policy.allowAddress(policy.SET_CONNECT, e.peerHi, e.peerLo, e.peerPort, s.nameAllowed)) {
     evPush(Ev.Error, s.handle, Code.PolicyDenied, 0);
     destroy(s, false, true);
     return Code.PolicyDenied;
@@ -180,9 +193,16 @@ export function onResolved(s: Socket, p: usize, family: i32): Code {
   return Code.Ok;
 }
 
-export function onConnected(s: Socket, local: Addr | null, now: f64): Code {
+/** p: the local address (16 bytes, checked by the caller), or 0 when unknown. */
+export function onConnected(s: Socket, p: usize, family: i32, port: i32, now: f64): Code {
   if (s.state != SockState.Connecting) return Code.InvalidState;
-  s.local = local;
+  if (p != 0) {
+    const e = s.endsOrNew();
+    e.localHi = loadHi(p);
+    e.localLo = loadLo(p);
+    e.localPort = <u16>port;
+    e.localFamily = <u8>family;
+  }
   setState(s, SockState.Open);
   touch(s, now);
   evPush(Ev.Connect, s.handle, 0, 0);
@@ -340,30 +360,27 @@ export function dataIn(s: Socket, len: i32, now: f64): i32 {
 
 /** Reserves `len` bytes at the end of the read buffer (allocated on demand). */
 function readAppend(s: Socket, len: i32): usize {
-  const used = s.readLen();
-  if (s.rbuf == 0) {
-    const c = max(len, 1024);
-    s.rbuf = heap.alloc(<usize>c);
-    s.rcap = c;
-    s.rstart = 0;
-    s.rend = 0;
-  } else if (s.rend + len > s.rcap) {
-    if (used + len <= s.rcap) {
-      memory.copy(s.rbuf, s.rbuf + <usize>s.rstart, <usize>used);
+  let b = s.rbuf;
+  if (b == 0) {
+    b = rbAlloc(max(len, 1024));
+    s.rbuf = b;
+  } else if (rbEnd(b) + len > rbCap(b)) {
+    const used = s.readLen();
+    const from = rbBytes(b) + <usize>rbStart(b);
+    if (used + len <= rbCap(b)) {
+      memory.copy(rbBytes(b), from, <usize>used);
     } else {
-      const c = <i32>min(max(<i64>s.rcap << 1, <i64>(used + len)), <i64>readCap(s)); // used + len <= readCap
-      const nb = heap.alloc(<usize>c);
-      memory.copy(nb, s.rbuf + <usize>s.rstart, <usize>used);
-      heap.free(s.rbuf);
-      s.rbuf = nb;
-      s.rcap = c;
+      const c = <i32>min(max(<i64>rbCap(b) << 1, <i64>(used + len)), <i64>readCap(s)); // used + len <= readCap
+      const nb = rbAlloc(c);
+      memory.copy(rbBytes(nb), from, <usize>used);
+      heap.free(b);
+      s.rbuf = b = nb;
     }
-    s.rstart = 0;
-    s.rend = used;
+    rbSet(b, 0, used);
   }
-  const dst = s.rbuf + <usize>s.rend;
-  s.rend += len;
-  return dst;
+  const end = rbEnd(b);
+  rbSet(b, rbStart(b), end + len);
+  return rbBytes(b) + <usize>end;
 }
 
 function dropReadBuffer(s: Socket): void {
@@ -371,7 +388,6 @@ function dropReadBuffer(s: Socket): void {
     addBuffered(-s.readLen());
     heap.free(s.rbuf);
     s.rbuf = 0;
-    s.rstart = s.rend = s.rcap = 0;
   }
 }
 
@@ -383,7 +399,6 @@ export function grantReadBuffer(s: Socket): usize {
   const block = s.rbuf;
   addBuffered(-s.readLen());
   s.rbuf = 0;
-  s.rstart = s.rend = s.rcap = 0;
   return block;
 }
 

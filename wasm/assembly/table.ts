@@ -10,11 +10,28 @@ import { CHECKS } from "./checks";
 export const MAX_CAPACITY: i32 = 65535;
 const MAX_GEN: u32 = 0x7fff;
 
-/** Common head of sockets and servers. */
+/** Entry.flags bits 0-1; Socket and Server use the bits above (entries.ts). */
+export const E_SERVER: u32 = 1 << 0;
+export const E_REFED: u32 = 1 << 1;
+
+/** `flags` with `bit` set or cleared */
+@inline export function withBit(flags: u32, bit: u32, on: bool): u32 {
+  return on ? flags | bit : flags & ~bit;
+}
+
+/**
+ * Common head of sockets and servers: the handle, then one word of flags that
+ * the subclasses share (their booleans and small enums are bits of it, behind
+ * accessors, so that an idle socket stays small).
+ */
 export class Entry {
   handle: u32 = 0;
-  isServer: bool = false;
-  refed: bool = true;
+  flags: u32 = E_REFED;
+
+  @inline get isServer(): bool { return (this.flags & E_SERVER) != 0; }
+  @inline set isServer(on: bool) { this.flags = withBit(this.flags, E_SERVER, on); }
+  @inline get refed(): bool { return (this.flags & E_REFED) != 0; }
+  @inline set refed(on: bool) { this.flags = withBit(this.flags, E_REFED, on); }
 }
 
 let capacity: i32 = 0;
