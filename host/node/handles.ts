@@ -31,29 +31,38 @@ const CONN_FLAGS = [
   "rawReadStopped",
 ] as const;
 
-/** One socket handle: its node:net socket and what the driver needs to finish its requests. */
-export class Conn {
-  readonly h: number;
-  readonly kind: Kind;
-  sock: net.Socket | null = null;
-  /** TCP connect request (client sockets) */
+/** `Conn.flags` bit of the socket kind (Kind.Ipc), above the booleans. */
+const IPC_BIT = 1 << CONN_FLAGS.length;
+
+/**
+ * What only some connections need (client connects, IPC paths, errors, node:net
+ * sockets): a Conn allocates it when one of these is first set to a value other
+ * than its default, so that a server's idle accepted connections never do. (No
+ * private methods on Conn: they would cost each instance a brand slot.)
+ */
+class ConnMore {
   tcp: ConnectTcp | null = null;
   path = "";
-  /** the name connect() was given, for 'lookup' and error messages */
   host = "";
   port = 0;
-  /** the address the lookup gave, for errors after the core freed the handle */
   resolved = "";
-  /** the last node:net error, whose details the core's Error event refers to */
   lastErr: NodeJS.ErrnoException | null = null;
-  /** lengths of the writes in flight, oldest first */
-  lens: number[] = [];
-  lensHead = 0;
-  /**
-   * The boolean fields below, one bit each (CONN_FLAGS order). A server holds
-   * one Conn per idle connection: 16 fields of their own made each Conn about
-   * 120 bytes bigger.
-   */
+  keepAliveDelayMs = 0;
+  onWrite: () => void = noop;
+}
+
+/**
+ * One socket handle: its node:net socket and what the driver needs to finish its requests.
+ *
+ * A server holds one Conn per idle connection, so only what every connection uses is
+ * a field of its own (V8 gives each 8 bytes here): the booleans and the kind are bits
+ * of `flags`, the rest lives in a ConnMore allocated on first use, and the queue of
+ * write lengths is created by the first write.
+ */
+export class Conn {
+  readonly h: number;
+  sock: net.Socket | null = null;
+  /** the boolean fields below and the kind, one bit each (CONN_FLAGS order, then IPC_BIT) */
   flags = 1 << CONN_FLAGS.indexOf("refed");
   declare closeRequested: boolean;
   declare sockClosed: boolean;
@@ -76,19 +85,89 @@ export class Conn {
   declare rawEof: boolean;
   declare rawConnected: boolean;
   declare rawReadStopped: boolean;
-  keepAliveDelayMs = 0;
-  /** bound once per socket: node:net calls it per completed write, in order */
-  onWrite: () => void = noop;
+  lensHead = 0;
   /** the driver that owns this handle (for the shared node:net event handlers) */
   driver: object | null = null;
   /** an accepted connection on libuv's handle itself (host/node/raw.ts), instead of `sock` */
   raw: RawHandle | null = null;
   sink: RawSink | null = null;
   rawInflight = 0;
+  #lens: number[] | null = null;
+  #more: ConnMore | null = null;
 
   constructor(h: number, kind: Kind) {
     this.h = h;
-    this.kind = kind;
+    if (kind === Kind.Ipc) this.flags |= IPC_BIT;
+  }
+
+  get kind(): Kind {
+    return this.flags & IPC_BIT ? Kind.Ipc : Kind.Tcp;
+  }
+
+  /** lengths of the writes in flight, oldest first (from `lensHead`) */
+  get lens(): number[] {
+    return (this.#lens ??= []);
+  }
+
+  /** TCP connect request (client sockets) */
+  get tcp(): ConnectTcp | null {
+    return this.#more === null ? null : this.#more.tcp;
+  }
+  set tcp(v: ConnectTcp | null) {
+    if (v !== null || this.#more !== null) (this.#more ??= new ConnMore()).tcp = v;
+  }
+
+  get path(): string {
+    return this.#more === null ? "" : this.#more.path;
+  }
+  set path(v: string) {
+    if (v !== "" || this.#more !== null) (this.#more ??= new ConnMore()).path = v;
+  }
+
+  /** the name connect() was given, for 'lookup' and error messages */
+  get host(): string {
+    return this.#more === null ? "" : this.#more.host;
+  }
+  set host(v: string) {
+    if (v !== "" || this.#more !== null) (this.#more ??= new ConnMore()).host = v;
+  }
+
+  get port(): number {
+    return this.#more === null ? 0 : this.#more.port;
+  }
+  set port(v: number) {
+    if (v !== 0 || this.#more !== null) (this.#more ??= new ConnMore()).port = v;
+  }
+
+  /** the address the lookup gave, for errors after the core freed the handle */
+  get resolved(): string {
+    return this.#more === null ? "" : this.#more.resolved;
+  }
+  set resolved(v: string) {
+    if (v !== "" || this.#more !== null) (this.#more ??= new ConnMore()).resolved = v;
+  }
+
+  /** the last node:net error, whose details the core's Error event refers to */
+  get lastErr(): NodeJS.ErrnoException | null {
+    return this.#more === null ? null : this.#more.lastErr;
+  }
+  set lastErr(v: NodeJS.ErrnoException | null) {
+    if (v !== null || this.#more !== null) (this.#more ??= new ConnMore()).lastErr = v;
+  }
+
+  get keepAliveDelayMs(): number {
+    return this.#more === null ? 0 : this.#more.keepAliveDelayMs;
+  }
+  set keepAliveDelayMs(v: number) {
+    if (v !== 0 || this.#more !== null) (this.#more ??= new ConnMore()).keepAliveDelayMs = v;
+  }
+
+  /** bound once per socket: node:net calls it per completed write, in order */
+  get onWrite(): () => void {
+    return this.#more === null ? noop : this.#more.onWrite;
+  }
+  set onWrite(v: () => void) {
+    if (v !== noop || this.#more !== null) (this.#more ??= new ConnMore()).onWrite = v;
   }
 }
 
