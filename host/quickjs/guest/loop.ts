@@ -32,6 +32,11 @@ export interface Loop {
   queueTick(fn: Fn, argc: number, a: unknown, b: unknown): void;
   /** run `fn` as one host callback: errors go to `uncaught`, then the tick queue is drained */
   enter(fn: () => void): void;
+  /**
+   * enter() for one host event: `sink.deliver(h, ev, a, b, c, d)`, without the
+   * closure per event that enter() would take (about 0.5 µs in QuickJS)
+   */
+  event(sink: EventSink, h: number, ev: number, a: unknown, b: unknown, c: unknown, d: unknown): void;
   /** run the earliest timer due at `now`; 1 when another one is due */
   runTimer(now: number): number;
   /** run one immediate of the current batch; 1 when the batch has more */
@@ -40,7 +45,14 @@ export interface Loop {
   runTicks(): void;
 }
 
+/** where event() delivers (the guest's net backend) */
+export interface EventSink {
+  deliver(h: number, ev: number, a: unknown, b: unknown, c: unknown, d: unknown): void;
+}
+
 let nextId = 1;
+
+function noop(): void {}
 
 /** queueTick's `argc` when the arguments are an array in `a` */
 export const ARGS_ARRAY = -1;
@@ -313,7 +325,7 @@ class LoopImpl implements Loop {
 
   runTicks(): void {
     this.#ticksReported = false;
-    this.enter(() => {});
+    this.enter(noop);
   }
 
   #drainTicks(): void {
@@ -347,6 +359,20 @@ class LoopImpl implements Loop {
       }
     }
     q.length = 0;
+  }
+
+  event(sink: EventSink, h: number, ev: number, a: unknown, b: unknown, c: unknown, d: unknown): void {
+    const outer = this.#inEntry;
+    this.#inEntry = true;
+    try {
+      sink.deliver(h, ev, a, b, c, d);
+    } catch (err) {
+      this.#uncaught(err);
+    }
+    if (!outer) {
+      this.#drainTicks();
+      this.#inEntry = false;
+    }
   }
 
   enter(fn: () => void): void {

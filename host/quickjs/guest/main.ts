@@ -46,7 +46,7 @@ Object.defineProperty(globalThis, "require", { value: require, writable: true, c
 
 host.register(
   (h: number, ev: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => {
-    loop.enter(() => backend.deliver(h, ev, a, b, c, d));
+    loop.event(backend, h, ev, a, b, c, d);
   },
   (now: number) => loop.runTimer(now),
   () => loop.runImmediate(),
