@@ -25,18 +25,14 @@ export interface Address {
   family: number;
 }
 
-/** What the socket passes in for its pending options (kept until it has a handle). */
-export interface ConnectBase {
-  allowHalfOpen: boolean;
-  noDelay: boolean;
-  keepAlive: boolean;
-  /** seconds */
-  keepAliveDelay: number;
-  pendingTimeout: number;
-}
-
-/** Node's checks of a TCP connect's options, in its order; the request for the backend. */
-export function tcpRequest(options: Record<string, any>, ctx: NetContext, base: ConnectBase): ConnectTcp {
+/**
+ * Node's checks of a TCP connect's options, in its order; the request for the
+ * backend. The socket's pending options (kept until it has a handle) come as
+ * arguments: an object for them cost about 1 µs per connect in QuickJS.
+ * `keepAliveDelay` is in seconds.
+ */
+export function tcpRequest(options: Record<string, any>, ctx: NetContext, allowHalfOpen: boolean, noDelay: boolean,
+  keepAlive: boolean, keepAliveDelay: number, pendingTimeout: number): ConnectTcp {
   const { localAddress, localPort } = options;
   const host: string = options.host || "localhost";
   let { port, autoSelectFamilyAttemptTimeout, autoSelectFamily } = options;
@@ -63,15 +59,15 @@ export function tcpRequest(options: Record<string, any>, ctx: NetContext, base: 
   return {
     host,
     port: portNum,
-    allowHalfOpen: base.allowHalfOpen,
+    allowHalfOpen,
     localAddress,
     localPort,
-    noDelay: base.noDelay,
-    keepAlive: base.keepAlive,
-    keepAliveInitialDelay: base.keepAliveDelay * 1000,
+    noDelay,
+    keepAlive,
+    keepAliveInitialDelay: keepAliveDelay * 1000,
     autoSelectFamily,
     autoSelectFamilyAttemptTimeout,
-    timeout: base.pendingTimeout || undefined,
+    timeout: pendingTimeout || undefined,
   };
 }
 

@@ -241,13 +241,9 @@ export class SocketBase extends Duplex implements HandleOwner {
   }
 
   #lookupAndConnect(options: Record<string, any>): void {
-    const req = tcpRequest(options, this.#ctx, {
-      allowHalfOpen: this.allowHalfOpen,
-      noDelay: (this.#flags & F_NO_DELAY) !== 0,
-      keepAlive: (this.#flags & F_KEEP_ALIVE) !== 0,
-      keepAliveDelay: this.#keepAliveDelay,
-      pendingTimeout: this.#pendingTimeout,
-    });
+    const flags = this.#flags;
+    const req = tcpRequest(options, this.#ctx, this.allowHalfOpen, (flags & F_NO_DELAY) !== 0,
+      (flags & F_KEEP_ALIVE) !== 0, this.#keepAliveDelay, this.#pendingTimeout);
     const host = req.host;
     this.connecting = true;
     if (isIP(host)) {
