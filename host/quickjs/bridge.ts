@@ -245,7 +245,17 @@ export class NetBridge {
     fn("setNoDelay", ([h, on]) => void d.setNoDelay(this.#handle(h), a.bool(on)));
     fn("setKeepAlive", ([h, on, delay]) => void d.setKeepAlive(this.#handle(h), a.bool(on), a.int(delay, "initialDelay", 0)));
     fn("ref", ([h, on]) => void d.ref(this.#refState(h, on), a.bool(on)));
-    fn("counters", ([h]) => ctx.newString(JSON.stringify(d.counters(this.#handle(h)))));
+    fn("counters", ([h, out]) => {
+      const c = d.counters(this.#handle(h));
+      // into the guest's 24-byte buffer where it lies (no JSON to make and parse), when the heap reader is on
+      const direct = out !== undefined && a.heap !== null ? a.heap.bytes(out.value as unknown as number) : null;
+      if (direct === null || direct.byteLength !== 24) return ctx.newString(JSON.stringify(c));
+      const view = new DataView(direct.buffer, direct.byteOffset, 24);
+      view.setFloat64(0, c.bytesRead, true);
+      view.setFloat64(8, c.bytesWritten, true);
+      view.setFloat64(16, c.bufferSize, true);
+      return undefined;
+    });
     fn("socketInfo", ([h]) => ctx.newString(JSON.stringify(d.socketInfo(this.#handle(h)))));
     fn("serverClose", ([h]) => void d.serverClose(this.#handle(h)));
     fn("serverAddress", ([h]) => ctx.newString(JSON.stringify(d.serverAddress(this.#handle(h)) ?? null)));
