@@ -29,6 +29,7 @@ import {
 import { isIP } from "./ip.ts";
 import { Attempts, customLookup, lookupRequest, tcpRequest } from "./socket-connect.ts";
 import type { Address } from "./socket-connect.ts";
+import { Cold } from "./socket-cold.ts";
 import { queuedBytes, writeAfterFIN } from "./socket-write.ts";
 import type { WriteReq } from "./socket-write.ts";
 import {
@@ -110,29 +111,18 @@ export class SocketBase extends Duplex implements HandleOwner {
   /** backend handle; 0 when none (not connected yet, or destroyed) */
   #h = 0;
   #info: SocketInfo | null = null;
-  #peerCache: { address?: string; family?: string; port?: number } | null = null;
-  #path = "";
-  /** keepAliveInitialDelay from the constructor / setKeepAlive, kept until a handle exists */
-  #keepAliveDelay: number;
-  #pendingTimeout = 0;
+  /** the rarely used state, made on first use (see Cold) */
+  #cold: Cold | null = null;
   /** the Duplex callback of the write in flight, how many backend writes it covers, their bytes */
   #writeCb: Cb | null = null;
   #writesOut = 0;
   #inflight = 0;
   #finalCb: Cb | null = null;
-  /** the in-flight write's callback, completed just before 'close' */
-  #closeWriteCb: Cb | null = null;
-  #bytesRead = 0;
-  #bytesWritten = 0;
+  /** the counters when the handle went away (bytesRead and bytesWritten after a close) */
+  #final: { bytesRead: number; bytesWritten: number } | null = null;
   /** running totals kept here, for after a close the backend reported first */
   #read = 0;
   #written = 0;
-  /** a connect over several addresses in progress (autoSelectFamily) */
-  #attempts: Attempts | null = null;
-  /** a connect whose host lookup may answer BEv.Resolved (ConnectTcp.multi) */
-  #multi: { req: ConnectTcp; family: unknown; options: Record<string, any> } | null = null;
-  #pendingData: unknown = null;
-  #pendingEncoding = "";
 
   static {
     clearDestroying = (s) => {
@@ -189,7 +179,8 @@ export class SocketBase extends Duplex implements HandleOwner {
     if (opts.onread != null) throw ERR_NOT_SUPPORTED("net.Socket option 'onread'");
     if (opts.noDelay) this.#flags |= F_NO_DELAY;
     if (opts.keepAlive) this.#flags |= F_KEEP_ALIVE;
-    this.#keepAliveDelay = ~~(opts.keepAliveInitialDelay / 1000);
+    const keepAliveDelay = ~~(opts.keepAliveInitialDelay / 1000);
+    if (keepAliveDelay !== 0) this.#c().keepAliveDelay = keepAliveDelay;
     if (h !== 0) {
       this.#h = h;
       this.#info = info;
@@ -217,7 +208,7 @@ export class SocketBase extends Duplex implements HandleOwner {
     }
     if (this.destroyed) {
       this.#info = null;
-      this.#peerCache = null;
+      if (this.#cold !== null) this.#cold.peer = null;
       this.#flags &= ~(F_CONNECT_STARTED | F_BACKEND_CLOSED | F_ERROR_GIVEN);
       (this as any)._undestroy();
     }
@@ -228,11 +219,11 @@ export class SocketBase extends Duplex implements HandleOwner {
     if (pipe) {
       validateString(path, "options.path");
       this.connecting = true;
-      this.#path = path;
+      this.#c().path = path;
       this.#start(this.#ctx.backend.connectIpc({
         path,
         allowHalfOpen: this.allowHalfOpen,
-        timeout: this.#pendingTimeout || undefined,
+        timeout: this.#cold?.pendingTimeout || undefined,
       }));
     } else {
       this.#lookupAndConnect(options);
@@ -242,8 +233,9 @@ export class SocketBase extends Duplex implements HandleOwner {
 
   #lookupAndConnect(options: Record<string, any>): void {
     const flags = this.#flags;
+    const cold = this.#cold;
     const req = tcpRequest(options, this.#ctx, this.allowHalfOpen, (flags & F_NO_DELAY) !== 0,
-      (flags & F_KEEP_ALIVE) !== 0, this.#keepAliveDelay, this.#pendingTimeout);
+      (flags & F_KEEP_ALIVE) !== 0, cold === null ? 0 : cold.keepAliveDelay, cold === null ? 0 : cold.pendingTimeout);
     const host = req.host;
     this.connecting = true;
     if (isIP(host)) {
@@ -258,7 +250,7 @@ export class SocketBase extends Duplex implements HandleOwner {
       if (family !== 4 && family !== 6 && !req.localAddress && req.autoSelectFamily) {
         // Node's lookupAndConnectMultiple: the host hands every address back (BEv.Resolved).
         req.multi = true;
-        this.#multi = { req, family, options };
+        this.#c().multi = { req, family, options };
       }
       this.#start(this.#ctx.backend.connectTcp(req));
       return;
@@ -268,8 +260,9 @@ export class SocketBase extends Duplex implements HandleOwner {
 
   /** The host resolved a `multi` connect to several addresses: Node's attempts over them. */
   #resolved(list: Address[], name: string): void {
-    const m = this.#multi;
-    this.#multi = null;
+    const cold = this.#c();
+    const m = cold.multi;
+    cold.multi = null;
     // This handle ends here (the backend already destroyed it; its Close goes nowhere).
     const h = this.#h;
     if (h !== 0) {
@@ -295,17 +288,18 @@ export class SocketBase extends Duplex implements HandleOwner {
   #connectMultiple(list: Address[], req: ConnectTcp): void {
     this.autoSelectFamilyAttemptedAddresses = [];
     const backend = this.#ctx.backend;
-    this.#attempts = new Attempts(this, list, req,
+    const cold = this.#c();
+    cold.attempts = new Attempts(this, list, req,
       req.autoSelectFamilyAttemptTimeout ?? this.#ctx.autoSelectFamilyAttemptTimeout, {
         connect: (r) => backend.connectTcp(r),
         start: (h) => this.#start(h),
         drop: () => this.#dropAttemptHandle(),
         done: () => {
-          this.#attempts = null;
+          cold.attempts = null;
         },
-        isCurrent: (a) => this.#attempts === a,
+        isCurrent: (a) => cold.attempts === a,
       });
-    this.#attempts.next();
+    cold.attempts.next();
   }
 
   /** Forgets the current attempt's handle: its late events go nowhere. */
@@ -366,12 +360,15 @@ export class SocketBase extends Duplex implements HandleOwner {
         return;
       case BEv.Connect: {
         if (this.destroyed) return;
-        if (this.#attempts !== null) {
-          this.#attempts.cancel();
-          this.#attempts = null;
+        const cold = this.#cold;
+        if (cold !== null) {
+          if (cold.attempts !== null) {
+            cold.attempts.cancel();
+            cold.attempts = null;
+          }
+          cold.multi = null;
         }
         this.connecting = false;
-        this.#multi = null;
         // addresses come with the event, or lazily from backend.socketInfo()
         this.#info = (a as SocketInfo | undefined) ?? null;
         this.emit("connect");
@@ -393,8 +390,9 @@ export class SocketBase extends Duplex implements HandleOwner {
         this.emit("timeout");
         return;
       case BEv.Error: {
-        if (this.#attempts !== null && this.connecting) {
-          this.#attempts.failed(errorFromInfo(a as ErrorInfo));
+        const attempts = this.#cold === null ? null : this.#cold.attempts;
+        if (attempts !== null && this.connecting) {
+          attempts.failed(errorFromInfo(a as ErrorInfo));
           return;
         }
         if ((this.#flags & F_ERROR_GIVEN) !== 0 || this.destroyed) return;
@@ -406,8 +404,7 @@ export class SocketBase extends Duplex implements HandleOwner {
         // net.ts already dropped the handle from the owner table.
         if (this.#h !== 0) {
           // The backend closed first (its own decision); the stream follows.
-          this.#bytesRead = this.#read;
-          this.#bytesWritten = this.#written;
+          this.#final = { bytesRead: this.#read, bytesWritten: this.#written };
           this.#h = 0;
           this.#flags |= F_BACKEND_CLOSED;
           this.#put(F_BACKEND_HAD_ERROR, a);
@@ -432,9 +429,12 @@ export class SocketBase extends Duplex implements HandleOwner {
   }
 
   #emitClose(hadError: boolean | undefined): void {
-    const wcb = this.#closeWriteCb;
-    this.#closeWriteCb = null;
-    if (wcb !== null) wcb();
+    const cold = this.#cold;
+    if (cold !== null && cold.closeWriteCb !== null) {
+      const wcb = cold.closeWriteCb;
+      cold.closeWriteCb = null;
+      wcb();
+    }
     if (hadError === undefined) this.emit("close");
     else this.emit("close", hadError);
   }
@@ -461,8 +461,9 @@ export class SocketBase extends Duplex implements HandleOwner {
 
   #writeGeneric(writev: boolean, data: any, encoding: string, cb: Cb): void {
     if (this.connecting) {
-      this.#pendingData = data;
-      this.#pendingEncoding = encoding;
+      const cold = this.#c();
+      cold.pendingData = data;
+      cold.pendingEncoding = encoding;
       const onClose = (): void => cb(ERR_SOCKET_CLOSED_BEFORE_CONNECTION());
       this.once("connect", () => {
         this.off("close", onClose);
@@ -471,8 +472,11 @@ export class SocketBase extends Duplex implements HandleOwner {
       this.once("close", onClose);
       return;
     }
-    this.#pendingData = null;
-    this.#pendingEncoding = "";
+    const cold = this.#cold;
+    if (cold !== null) {
+      cold.pendingData = null;
+      cold.pendingEncoding = "";
+    }
     const h = this.#h;
     if (h === 0) {
       cb(ERR_SOCKET_CLOSED());
@@ -542,16 +546,15 @@ export class SocketBase extends Duplex implements HandleOwner {
 
   override _destroy(err: Error | null, cb: Cb): void {
     this.connecting = false;
-    if (this.#attempts !== null) {
-      this.#attempts.cancel();
-      this.#attempts = null;
+    const cold = this.#cold;
+    if (cold !== null && cold.attempts !== null) {
+      cold.attempts.cancel();
+      cold.attempts = null;
     }
     const h = this.#h;
     if (h !== 0) {
       const backend = this.#ctx.backend;
-      const c = backend.counters(h);
-      this.#bytesRead = c.bytesRead;
-      this.#bytesWritten = c.bytesWritten;
+      this.#final = backend.counters(h);
       this.#put(F_HAD_ERROR, err);
       this.#h = 0;
       const reset = (this.#flags & F_RESETTING) !== 0;
@@ -576,7 +579,7 @@ export class SocketBase extends Duplex implements HandleOwner {
     this.#writeCb = null;
     this.#writesOut = 0;
     this.#inflight = 0;
-    if (wcb !== null) this.#closeWriteCb = wcb;
+    if (wcb !== null) this.#c().closeWriteCb = wcb;
     const server = this._server;
     if (server) server._connectionClosed();
   }
@@ -614,7 +617,7 @@ export class SocketBase extends Duplex implements HandleOwner {
 
   resetAndDestroy(): this {
     if (this.#h !== 0 || this.connecting) {
-      if (this.#path) throw ERR_INVALID_HANDLE_TYPE();
+      if (this.#isPipe()) throw ERR_INVALID_HANDLE_TYPE();
       // A host that cannot send RST (wasi:sockets has no SO_LINGER) says so
       // rather than closing with a FIN that looks like success.
       if (this.#ctx.backend.canReset === false) {
@@ -629,6 +632,15 @@ export class SocketBase extends Duplex implements HandleOwner {
       this.destroy(ERR_SOCKET_CLOSED());
     }
     return this;
+  }
+
+  /** the rarely used state, made now if it was not yet */
+  #c(): Cold {
+    return this.#cold ??= new Cold();
+  }
+
+  #isPipe(): boolean {
+    return this.#cold !== null && this.#cold.path !== "";
   }
 
   /** sets or clears one of the F_* bits */
@@ -646,7 +658,7 @@ export class SocketBase extends Duplex implements HandleOwner {
     this.timeout = msecs;
     msecs = getTimerDuration(msecs, "msecs");
     if (this.#h !== 0) this.#ctx.backend.setTimeout(this.#h, msecs);
-    else this.#pendingTimeout = msecs;
+    else this.#c().pendingTimeout = msecs;
     timeoutListener(this, msecs, callback);
     return this;
   }
@@ -657,7 +669,7 @@ export class SocketBase extends Duplex implements HandleOwner {
       this.#put(F_NO_DELAY, on);
       return this;
     }
-    if (on !== ((this.#flags & F_NO_DELAY) !== 0) && !this.#path) {
+    if (on !== ((this.#flags & F_NO_DELAY) !== 0) && !this.#isPipe()) {
       this.#put(F_NO_DELAY, on);
       this.#ctx.backend.setNoDelay(this.#h, on);
     }
@@ -669,13 +681,13 @@ export class SocketBase extends Duplex implements HandleOwner {
     const initialDelay = ~~((initialDelayMsecs as number) / 1000);
     if (this.#h === 0) {
       this.#put(F_KEEP_ALIVE, on);
-      this.#keepAliveDelay = initialDelay;
+      this.#c().keepAliveDelay = initialDelay;
       return this;
     }
-    if (this.#path) return this;
-    if (on !== ((this.#flags & F_KEEP_ALIVE) !== 0) || (on && this.#keepAliveDelay !== initialDelay)) {
+    if (this.#isPipe()) return this;
+    if (on !== ((this.#flags & F_KEEP_ALIVE) !== 0) || (on && (this.#cold?.keepAliveDelay ?? 0) !== initialDelay)) {
       this.#put(F_KEEP_ALIVE, on);
-      this.#keepAliveDelay = initialDelay;
+      this.#c().keepAliveDelay = initialDelay;
       this.#ctx.backend.setKeepAlive(this.#h, on, initialDelay * 1000);
     }
     return this;
@@ -733,14 +745,18 @@ export class SocketBase extends Duplex implements HandleOwner {
   }
 
   get bytesRead(): number {
-    return this.#h !== 0 ? this.#ctx.backend.counters(this.#h).bytesRead : this.#bytesRead;
+    if (this.#h !== 0) return this.#ctx.backend.counters(this.#h).bytesRead;
+    return this.#final === null ? 0 : this.#final.bytesRead;
   }
 
   get bytesWritten(): number | undefined {
-    const bytes = this.#h !== 0 ? this.#ctx.backend.counters(this.#h).bytesWritten : this.#bytesWritten;
+    const bytes = this.#h !== 0
+      ? this.#ctx.backend.counters(this.#h).bytesWritten
+      : this.#final === null ? 0 : this.#final.bytesWritten;
     const buffered = (this as any).writableBuffer as WriteReq[] | undefined;
     if (!buffered) return undefined;
-    return bytes + queuedBytes(buffered, this.#pendingData, this.#pendingEncoding);
+    const cold = this.#cold;
+    return bytes + (cold === null ? queuedBytes(buffered, null, "") : queuedBytes(buffered, cold.pendingData, cold.pendingEncoding));
   }
 
   get _connecting(): boolean {
@@ -749,11 +765,12 @@ export class SocketBase extends Duplex implements HandleOwner {
 
   /** Node's _getpeername: cached on the first query while connected, kept after close. */
   #peer(): { address?: string; family?: string; port?: number } {
-    if (this.#peerCache === null && this.#h !== 0 && !this.connecting) {
+    const cached = this.#cold === null ? null : this.#cold.peer;
+    if (cached === null && this.#h !== 0 && !this.connecting) {
       const remote = this.#socketInfo()?.remote;
-      if (remote) this.#peerCache = remote;
+      if (remote) this.#c().peer = remote;
     }
-    return this.#peerCache ?? {};
+    return this.#cold?.peer ?? {};
   }
 
   get remoteAddress(): string | undefined {
