@@ -10,7 +10,8 @@ import { createContext } from "./context.ts";
 import type { NetContext } from "./context.ts";
 import { isIP, isIPv4, isIPv6 } from "./ip.ts";
 import { ServerBase, serverEvent } from "./server.ts";
-import { normalizeArgs, SocketBase, socketEvent } from "./socket.ts";
+import { argsCallback, argsOptions, normalizedArgs } from "./netargs.ts";
+import { connectNormalized, SocketBase, socketEvent } from "./socket.ts";
 import { SocketAddress } from "./socketaddress.ts";
 import { validateBoolean, validateInt32 } from "./validate.ts";
 
@@ -93,6 +94,8 @@ export function createNetModule(backend: Backend): NetModule {
     }
   }
 
+  const baseConnect = SocketBase.prototype.connect;
+
   class Server extends ServerBase {
     constructor(options?: unknown, connectionListener?: (socket: SocketBase) => void) {
       super(ctx, Socket, options, connectionListener);
@@ -100,11 +103,15 @@ export function createNetModule(backend: Backend): NetModule {
   }
 
   function connect(...args: unknown[]): SocketBase {
-    const normalized = normalizeArgs(args);
-    const options = normalized[0];
-    const socket = new Socket(options);
+    const options = argsOptions(args);
+    const cb = argsCallback(args);
+    // options made here from a port or a path are no Socket options: the
+    // constructor takes the shared defaults for none
+    const socket = new Socket(options === args[0] ? options : undefined);
     if (options.timeout) socket.setTimeout(options.timeout);
-    return socket.connect(normalized);
+    // socket.connect(normalized), unless a script replaced it
+    if (socket.connect === baseConnect) return connectNormalized(socket, options, cb);
+    return socket.connect(normalizedArgs(options, cb));
   }
 
   // node:net's constructors also work without `new`.

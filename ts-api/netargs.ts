@@ -18,26 +18,36 @@ export type NormalizedArgs = [Record<string, any>, Listener | null] & { [kNormal
  * connect(port[, host][, cb]); the same shapes for listen.
  */
 export function normalizeArgs(args: unknown[]): NormalizedArgs {
-  let arr: NormalizedArgs;
-  if (args.length === 0) {
-    arr = [{}, null];
-    arr[kNormalized] = true;
-    return arr;
-  }
+  return normalizedArgs(argsOptions(args), argsCallback(args));
+}
+
+/** normalizeArgs' array for these options and callback. */
+export function normalizedArgs(options: Record<string, any>, cb: Listener | null): NormalizedArgs {
+  const arr: NormalizedArgs = [options, cb];
+  arr[kNormalized] = true;
+  return arr;
+}
+
+/** normalizeArgs' options: the object given, or one made for a path or a port and host. */
+export function argsOptions(args: unknown[]): Record<string, any> {
+  if (args.length === 0) return {};
   const arg0 = args[0];
-  let options: Record<string, any> = {};
-  if (typeof arg0 === "object" && arg0 !== null) {
-    options = arg0 as Record<string, any>;
-  } else if (isPipeName(arg0)) {
+  if (typeof arg0 === "object" && arg0 !== null) return arg0 as Record<string, any>;
+  const options: Record<string, any> = {};
+  if (isPipeName(arg0)) {
     options.path = arg0;
   } else {
     options.port = arg0;
     if (args.length > 1 && typeof args[1] === "string") options.host = args[1];
   }
+  return options;
+}
+
+/** normalizeArgs' callback: the last argument when it is a function. */
+export function argsCallback(args: unknown[]): Listener | null {
+  if (args.length === 0) return null;
   const cb = args[args.length - 1];
-  arr = [options, typeof cb === "function" ? (cb as Listener) : null];
-  arr[kNormalized] = true;
-  return arr;
+  return typeof cb === "function" ? (cb as Listener) : null;
 }
 
 export function toBuffer(chunk: unknown, encoding: string): Buffer {

@@ -19,7 +19,6 @@ import type { ConnectTcp, ErrorInfo, SocketInfo } from "../host/backend.ts";
 import type { HandleOwner, NetContext } from "./context.ts";
 import {
   ERR_INVALID_ARG_TYPE,
-  ERR_INVALID_ARG_VALUE,
   ERR_INVALID_HANDLE_TYPE,
   ERR_NOT_SUPPORTED,
   ERR_SOCKET_CLOSED,
@@ -40,9 +39,12 @@ import {
   connectErrorNT,
   destroySoon,
   readyState,
+  requirePortOrPath,
+  STREAM_DEFAULTS,
+  streamOptions,
   timeoutListener,
 } from "./socket-public.ts";
-import { getTimerDuration, validateAbortSignal, validateInt32, validateNumber, validateString } from "./validate.ts";
+import { getTimerDuration, validateInt32, validateString } from "./validate.ts";
 import type { AbortSignalLike } from "./validate.ts";
 import { asBuffer, laterTurn, normalizeArgs, toBuffer } from "./netargs.ts";
 
@@ -68,6 +70,11 @@ let acceptInfo: SocketInfo | null = null;
 
 /** Routes one backend event to a socket (set in the class's static block). */
 export let socketEvent: (s: SocketBase, ev: BEv, a: unknown, b: unknown, c: unknown, d: unknown) => void;
+/**
+ * What `socket.connect(normalized)` does, for net.connect's arguments already
+ * normalized (no array for them, and no second normalizing).
+ */
+export let connectNormalized: (s: SocketBase, options: Record<string, any>, cb: Listener | null) => SocketBase;
 /** Creates the Socket of an accepted connection (used by server.ts). */
 export let acceptSocket: (
   ctx: NetContext, Ctor: new (opts?: object) => SocketBase, h: number, info: SocketInfo | null,
@@ -129,6 +136,10 @@ export class SocketBase extends Duplex implements HandleOwner {
       s.#flags &= ~F_DESTROYING;
     };
     socketEvent = (s, ev, a, b, c, d) => s.#onEvent(ev, a, b, c, d);
+    connectNormalized = (s, options, cb) => {
+      requirePortOrPath(options);
+      return s.#connect(options, cb);
+    };
     acceptSocket = (ctx, Ctor, h, info, opts) => {
       acceptHandle = h;
       acceptInfo = info;
@@ -142,45 +153,17 @@ export class SocketBase extends Duplex implements HandleOwner {
   }
 
   constructor(ctx: NetContext, options?: Record<string, any>) {
-    if (options?.objectMode) {
-      throw ERR_INVALID_ARG_VALUE("options.objectMode", options.objectMode, "is not supported");
-    } else if (options?.readableObjectMode || options?.writableObjectMode) {
-      const name = options.readableObjectMode ? "readableObjectMode" : "writableObjectMode";
-      throw ERR_INVALID_ARG_VALUE(`options.${name}`, options[name], "is not supported");
-    }
-    if (typeof options?.keepAliveInitialDelay !== "undefined") {
-      validateNumber(options.keepAliveInitialDelay, "options.keepAliveInitialDelay");
-    }
-    // The stream options first, then the caller's: V8 gives each object made by
-    // `{ ...options }` and then extended a map of its own, and that made
-    // `new Socket({ ... })` cost about 5 µs instead of about 0.3 (node:net has it too).
-    const opts: Record<string, any> = typeof options === "number"
-      ? { fd: options }
-      : { allowHalfOpen: false, emitClose: false, autoDestroy: true, decodeStrings: false, ...options };
-    if (opts.keepAliveInitialDelay < 0) opts.keepAliveInitialDelay = 0;
-    opts.allowHalfOpen = Boolean(opts.allowHalfOpen);
-    opts.emitClose = false;
-    opts.autoDestroy = true;
-    opts.decodeStrings = false;
+    // No options (net.connect(port, host) passes none): the shared stream options.
+    const opts = options == null ? STREAM_DEFAULTS : streamOptions(options);
     const h = acceptHandle;
     const info = acceptInfo;
     acceptHandle = 0;
     acceptInfo = null;
-    if (opts.signal !== undefined) validateAbortSignal(opts.signal, "signal");
     const signal = opts.signal as AbortSignalLike | undefined;
-    if ("signal" in opts) delete opts.signal;
+    if (opts !== STREAM_DEFAULTS && "signal" in opts) delete opts.signal;
     super(opts);
     this.#ctx = ctx;
-    if (opts.fd !== undefined) {
-      validateInt32(opts.fd, "fd", 0);
-      throw ERR_NOT_SUPPORTED("net.Socket option 'fd'");
-    }
-    if (opts.handle !== undefined) throw ERR_NOT_SUPPORTED("net.Socket option 'handle'");
-    if (opts.onread != null) throw ERR_NOT_SUPPORTED("net.Socket option 'onread'");
-    if (opts.noDelay) this.#flags |= F_NO_DELAY;
-    if (opts.keepAlive) this.#flags |= F_KEEP_ALIVE;
-    const keepAliveDelay = ~~(opts.keepAliveInitialDelay / 1000);
-    if (keepAliveDelay !== 0) this.#c().keepAliveDelay = keepAliveDelay;
+    if (opts !== STREAM_DEFAULTS) this.#options(opts);
     if (h !== 0) {
       this.#h = h;
       this.#info = info;
@@ -193,12 +176,28 @@ export class SocketBase extends Duplex implements HandleOwner {
     if (signal) addAbortSignal(this, signal);
   }
 
+  /** The constructor's options that are not the stream's. */
+  #options(opts: Record<string, any>): void {
+    if (opts.fd !== undefined) {
+      validateInt32(opts.fd, "fd", 0);
+      throw ERR_NOT_SUPPORTED("net.Socket option 'fd'");
+    }
+    if (opts.handle !== undefined) throw ERR_NOT_SUPPORTED("net.Socket option 'handle'");
+    if (opts.onread != null) throw ERR_NOT_SUPPORTED("net.Socket option 'onread'");
+    if (opts.noDelay) this.#flags |= F_NO_DELAY;
+    if (opts.keepAlive) this.#flags |= F_KEEP_ALIVE;
+    const keepAliveDelay = ~~(opts.keepAliveInitialDelay / 1000);
+    if (keepAliveDelay !== 0) this.#c().keepAliveDelay = keepAliveDelay;
+  }
+
   // ---- connect -------------------------------------------------------------
 
   connect(...args: unknown[]): this {
     const normalized = connectArgs(args);
-    const options = normalized[0];
-    const cb = normalized[1];
+    return this.#connect(normalized[0], normalized[1]);
+  }
+
+  #connect(options: Record<string, any>, cb: Listener | null): this {
     if (this.#h !== 0 && !this.destroyed) {
       // node:net uses the same handle again (socket-public.ts): EALREADY while it
       // connects, else the connection stays and 'connect' comes again.
