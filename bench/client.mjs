@@ -39,9 +39,12 @@ try {
   if (!spec) throw new Error(`unknown workload '${workload}'`);
   const net = await loadNet(impl);
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const result = await clients[spec.client](net, Number(port), JSON.parse(paramsJson), () => performance.now(), hooks);
-  // the client process's CPU over the workload (µs, every thread, user and kernel)
+  // the client process's CPU over the workload (µs, every thread, user and kernel),
+  // and the share of the time its event loop was not waiting for I/O
   result.cpu = process.cpuUsage(cpu0);
+  result.loopBusy = performance.eventLoopUtilization(elu0).utilization;
   finish({ type: "result", result });
 } catch (err) {
   finish({ type: "error", message: String(err?.stack ?? err) });

@@ -5,6 +5,7 @@
 // workload against the guest's `net` and print the result on a marked line.
 // Reports over IPC like bench/client.mjs.
 import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DIST, ROOT } from "./impls.mjs";
@@ -71,6 +72,7 @@ async function main() {
   if (typeof createSandbox !== "function") throw new Error(`${DIST.guest} does not export createSandbox`);
   const out = [];
   let cpu = null;
+  let loopBusy = null;
   const err = [];
   const stdout = sink(out);
   const stderr = sink(err);
@@ -79,8 +81,10 @@ async function main() {
   try {
     const source = guestSource(spec.client, port, JSON.parse(paramsJson));
     const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
     await sandbox.run({ source, filename: join(root, "guest-bench.mjs") });
     cpu = process.cpuUsage(cpu0);
+    loopBusy = performance.eventLoopUtilization(elu0).utilization;
   } finally {
     await sandbox.dispose();
   }
@@ -88,7 +92,7 @@ async function main() {
   stderr.flush();
   const ok = out.find((l) => l.startsWith(MARK_OK));
   // the client process's CPU over run(): the workload, plus evaluating the script
-  if (ok) return { ...JSON.parse(ok.slice(MARK_OK.length)), cpu };
+  if (ok) return { ...JSON.parse(ok.slice(MARK_OK.length)), cpu, loopBusy };
   const bad = out.find((l) => l.startsWith(MARK_ERR));
   throw new Error(bad ? bad.slice(MARK_ERR.length) : `guest printed no result; stdout: ${out.join("\n").slice(-800)} stderr: ${err.join("\n").slice(-800)}`);
 }

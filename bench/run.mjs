@@ -302,7 +302,8 @@ function cpuPerOp(res, w) {
 function cpuNote(res, w) {
   const c = cpuPerOp(res, w);
   if (c === null) return "";
-  return `  [client CPU ${c.total.toFixed(c.total >= 100 ? 0 : 1)} µs/${w.unit.split("/")[0]}, ${Math.round(c.user / c.total * 100)}% user, ${Math.round(c.busy * 100)}% of a core]`;
+  const loop = typeof res.loopBusy === "number" ? `, event loop ${Math.round(res.loopBusy * 100)}% busy` : "";
+  return `  [client CPU ${c.total.toFixed(c.total >= 100 ? 0 : 1)} µs/${w.unit.split("/")[0]}, ${Math.round(c.user / c.total * 100)}% user, ${Math.round(c.busy * 100)}% of a core${loop}]`;
 }
 
 /** median client CPU per unit over a slot's rounds, as text */
