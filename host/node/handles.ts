@@ -93,7 +93,8 @@ export class Conn {
   sink: RawSink | null = null;
   rawInflight = 0;
   #lens: number[] | null = null;
-  #more: ConnMore | null = null;
+  /** the rarely used fields (MORE_FIELDS), once one of them was set to other than its default */
+  more: ConnMore | null = null;
 
   constructor(h: number, kind: Kind) {
     this.h = h;
@@ -109,67 +110,39 @@ export class Conn {
     return (this.#lens ??= []);
   }
 
+  // MORE_FIELDS, kept in `more` (accessors defined below)
   /** TCP connect request (client sockets) */
-  get tcp(): ConnectTcp | null {
-    return this.#more === null ? null : this.#more.tcp;
-  }
-  set tcp(v: ConnectTcp | null) {
-    if (v !== null || this.#more !== null) (this.#more ??= new ConnMore()).tcp = v;
-  }
-
-  get path(): string {
-    return this.#more === null ? "" : this.#more.path;
-  }
-  set path(v: string) {
-    if (v !== "" || this.#more !== null) (this.#more ??= new ConnMore()).path = v;
-  }
-
+  declare tcp: ConnectTcp | null;
+  declare path: string;
   /** the name connect() was given, for 'lookup' and error messages */
-  get host(): string {
-    return this.#more === null ? "" : this.#more.host;
-  }
-  set host(v: string) {
-    if (v !== "" || this.#more !== null) (this.#more ??= new ConnMore()).host = v;
-  }
-
-  get port(): number {
-    return this.#more === null ? 0 : this.#more.port;
-  }
-  set port(v: number) {
-    if (v !== 0 || this.#more !== null) (this.#more ??= new ConnMore()).port = v;
-  }
-
+  declare host: string;
+  declare port: number;
   /** the address the lookup gave, for errors after the core freed the handle */
-  get resolved(): string {
-    return this.#more === null ? "" : this.#more.resolved;
-  }
-  set resolved(v: string) {
-    if (v !== "" || this.#more !== null) (this.#more ??= new ConnMore()).resolved = v;
-  }
-
+  declare resolved: string;
   /** the last node:net error, whose details the core's Error event refers to */
-  get lastErr(): NodeJS.ErrnoException | null {
-    return this.#more === null ? null : this.#more.lastErr;
-  }
-  set lastErr(v: NodeJS.ErrnoException | null) {
-    if (v !== null || this.#more !== null) (this.#more ??= new ConnMore()).lastErr = v;
-  }
-
-  get keepAliveDelayMs(): number {
-    return this.#more === null ? 0 : this.#more.keepAliveDelayMs;
-  }
-  set keepAliveDelayMs(v: number) {
-    if (v !== 0 || this.#more !== null) (this.#more ??= new ConnMore()).keepAliveDelayMs = v;
-  }
-
+  declare lastErr: NodeJS.ErrnoException | null;
+  declare keepAliveDelayMs: number;
   /** bound once per socket: node:net calls it per completed write, in order */
-  get onWrite(): () => void {
-    return this.#more === null ? noop : this.#more.onWrite;
-  }
-  set onWrite(v: () => void) {
-    if (v !== noop || this.#more !== null) (this.#more ??= new ConnMore()).onWrite = v;
-  }
+  declare onWrite: () => void;
 }
+
+/** Conn's fields that live in its ConnMore, read and written as properties of the Conn. */
+const MORE_FIELDS = ["tcp", "path", "host", "port", "resolved", "lastErr", "keepAliveDelayMs", "onWrite"] as const;
+const MORE_DEFAULTS = new ConnMore();
+
+MORE_FIELDS.forEach((name) => {
+  const dflt = MORE_DEFAULTS[name];
+  Object.defineProperty(Conn.prototype, name, {
+    get(this: Conn): unknown {
+      const m = this.more;
+      return m === null ? dflt : m[name];
+    },
+    // a default stays unallocated
+    set(this: Conn, v: unknown) {
+      if (v !== dflt || this.more !== null) ((this.more ??= new ConnMore()) as unknown as Record<string, unknown>)[name] = v;
+    },
+  });
+});
 
 CONN_FLAGS.forEach((name, i) => {
   const bit = 1 << i;
