@@ -4,7 +4,8 @@
 // measures is the guest's JavaScript (ts-api, readable-stream, the guest loop) and
 // the bridge, without the kernel, the server or the wait for them.
 // Run through bench/guest-churn.mjs, which bundles this file.
-import { BEv, type Backend } from "../host/backend.ts";
+import { BEv } from "../host/backend.ts";
+import type { SandboxDriver } from "../host/quickjs/bridge.ts";
 import { ChunkPool } from "../host/quickjs/chunks.ts";
 import { guestSource } from "../host/quickjs/guest-source.ts";
 import { resolveOptions } from "../host/quickjs/options.ts";
@@ -180,7 +181,7 @@ export async function run(count: number, profile: boolean): Promise<number> {
     };
   }
   const backend = new ScriptedBackend();
-  const sandbox = new Sandbox(wasm, opts, backend as unknown as Backend as never, [], new ChunkPool());
+  const sandbox = new Sandbox(wasm, opts, backend as unknown as SandboxDriver, [], new ChunkPool());
   try {
     const t0 = performance.now();
     sampling = true;

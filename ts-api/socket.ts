@@ -755,7 +755,7 @@ export class SocketBase extends Duplex implements HandleOwner {
     const buffered = (this as any).writableBuffer as WriteReq[] | undefined;
     if (!buffered) return undefined;
     const cold = this.#cold;
-    return bytes + (cold === null ? queuedBytes(buffered, null, "") : queuedBytes(buffered, cold.pendingData, cold.pendingEncoding));
+    return bytes + queuedBytes(buffered, cold === null ? null : cold.pendingData, cold === null ? "" : cold.pendingEncoding);
   }
 
   get _connecting(): boolean {
