@@ -79,7 +79,8 @@ class ScriptedBackend {
 }
 
 /** The guest module: bench/clients.mjs's churn loop, trimmed to one connection at a time. */
-function churnScript(count: number): string {
+function churnScript(count: number, phases: boolean): string {
+  if (phases) return phaseScript(count);
   return `import net from "net";
 const one = Buffer.from([0x63]);
 let n = 0;
@@ -92,6 +93,56 @@ function next() {
   sock.on("data", (d) => { got += d.length; });
   sock.on("close", () => { if (got !== 1) throw new Error("churn: got " + got + " bytes back"); next(); });
 }
+next();`;
+}
+
+/** The phases `--phases` splits a connection into, each ending at a mark in the script. */
+export const PHASES = [
+  ["net.connect()", "the Socket (Duplex) and the connect request, up to the call's return"],
+  ["on() x4", "the script's four listeners ('data' resumes the stream)"],
+  ["-> 'connect'", "the rest of that turn (the old socket's close, nextTicks), then the Connect event"],
+  ["write()", "one 1-byte write, through to the backend"],
+  ["-> 'data'", "the rest of that turn ('ready', afterWrite), then the Data event"],
+  ["-> 'close'", "End, end(), Finished, destroy(), Close, up to the 'close' listener"],
+] as const;
+
+/**
+ * The churn loop with a mark at the end of each phase: performance.now() in the
+ * guest, which is a host call. Its own cost is measured at the end (back-to-back
+ * marks) and taken off every phase. The first 200 connections are not counted.
+ */
+function phaseScript(count: number): string {
+  return `import net from "net";
+const one = Buffer.from([0x63]);
+const WARM = 200;
+const T = new Float64Array(${PHASES.length});
+let n = 0;
+let last = 0;
+function mark(i) {
+  const t = performance.now();
+  if (n > WARM) T[i] += t - last;
+  last = t;
+}
+function report() {
+  const k = 10000;
+  const t0 = performance.now();
+  for (let i = 0; i < k; i++) mark(0);
+  const cost = (performance.now() - t0) / k;
+  const counted = ${count} - WARM;
+  console.log("@@phases " + JSON.stringify(Array.from(T, (ms) => Math.max(0, (ms / counted - cost) * 1000))));
+}
+function next() {
+  if (n++ === ${count}) { report(); return; }
+  let got = 0;
+  const sock = net.connect(1234, "127.0.0.1");
+  mark(0);
+  sock.on("error", (e) => { throw e; });
+  sock.on("connect", () => { mark(2); sock.write(one); mark(3); });
+  sock.on("data", (d) => { mark(4); got += d.length; });
+  sock.on("close", () => { mark(5); if (got !== 1) throw new Error("churn: got " + got + " bytes back"); next(); });
+  mark(1);
+}
+last = performance.now();
 next();`;
 }
 
@@ -152,11 +203,15 @@ class Sampler {
   }
 }
 
-/** One run of `count` connections: guest µs per connection. */
-export async function run(count: number, profile: boolean): Promise<number> {
+/** One run of `count` connections: guest µs per connection, and per phase with `phases`. */
+export async function run(count: number, profile: boolean, phases = false): Promise<{ us: number; phases: number[] | null }> {
   if (profile) process.env.WASOCK_GUEST_PRETTY = "1";
   const sampler = profile ? new Sampler(guestSource()) : null;
-  const opts = resolveOptions({ cpuBudgetMs: 600_000, memoryLimit: 256 << 20, allowNet: ["127.0.0.1:*"] });
+  let printed = "";
+  const stdout = (text: string): void => {
+    printed += text;
+  };
+  const opts = resolveOptions({ cpuBudgetMs: 600_000, memoryLimit: 256 << 20, allowNet: ["127.0.0.1:*"], stdout });
   const wasm = await newQuickJSWASMModule(RELEASE_SYNC);
   let sampling = false;
   if (sampler) {
@@ -185,12 +240,15 @@ export async function run(count: number, profile: boolean): Promise<number> {
   try {
     const t0 = performance.now();
     sampling = true;
-    const res = await sandbox.run({ source: churnScript(count), filename: "/bench/guest-churn-script.mjs" });
+    const res = await sandbox.run({ source: churnScript(count, phases), filename: "/bench/guest-churn-script.mjs" });
     sampling = false;
     const us = ((performance.now() - t0) * 1000) / count;
-    if (res.exitCode !== 0) throw new Error(`the guest exited with ${res.exitCode}`);
+    if (res.exitCode !== 0) throw new Error(`the guest exited with ${res.exitCode}: ${printed.slice(-500)}`);
     sampler?.print();
-    return us;
+    if (!phases) return { us, phases: null };
+    const m = /@@phases (\[.*\])/.exec(printed);
+    if (!m) throw new Error(`the guest printed no phases: ${printed.slice(-500)}`);
+    return { us, phases: JSON.parse(m[1]!) as number[] };
   } finally {
     sandbox.dispose();
   }
