@@ -553,14 +553,18 @@ export class SocketBase extends Duplex implements HandleOwner {
     const h = this.#h;
     if (h !== 0) {
       const backend = this.#ctx.backend;
-      this.#final = backend.counters(h);
       this.#put(F_HAD_ERROR, err);
       this.#h = 0;
       const reset = (this.#flags & F_RESETTING) !== 0;
       this.#flags &= ~F_RESETTING;
       this.#flags |= F_DESTROYING;
       process.nextTick(clearDestroying, this);
-      backend.destroy(h, reset);
+      if (backend.destroyCounted !== undefined) {
+        this.#final = backend.destroyCounted(h, reset);
+      } else {
+        this.#final = backend.counters(h);
+        backend.destroy(h, reset);
+      }
       cb(err);
     } else {
       cb(err);

@@ -16,7 +16,7 @@
  */
 import { Buffer } from "node:buffer";
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
-import { BEv, type Backend, type ConnectTcp, type ErrorInfo } from "../backend.ts";
+import { BEv, type Backend, type ConnectTcp, type ErrorInfo, type SocketCounters } from "../backend.ts";
 import { JSON_ARG, TcpFlag } from "../../ts-api/guest.ts";
 import { defineHostFunction } from "./host-calls.ts";
 import type { CallArg } from "./entry-calls.ts";
@@ -200,6 +200,22 @@ export class NetBridge {
     return this.#ctx.newString(JSON.stringify(r));
   }
 
+  /**
+   * A socket's counters into the guest's 24-byte buffer `out` where it lies (no
+   * JSON to make and parse): undefined. Without the heap reader, or with no such
+   * buffer, they go back as JSON.
+   */
+  #putCounters(out: QuickJSHandle | undefined, c: SocketCounters): QuickJSHandle | undefined {
+    const heap = this.#a.heap;
+    const direct = out !== undefined && heap !== null ? heap.bytes(out.value as unknown as number) : null;
+    if (direct === null || direct.byteLength !== 24) return this.#ctx.newString(JSON.stringify(c));
+    const view = new DataView(direct.buffer, direct.byteOffset, 24);
+    view.setFloat64(0, c.bytesRead, true);
+    view.setFloat64(8, c.bytesWritten, true);
+    view.setFloat64(16, c.bufferSize, true);
+    return undefined;
+  }
+
   install(obj: QuickJSHandle): void {
     const ctx = this.#ctx;
     const d = this.#driver;
@@ -238,24 +254,24 @@ export class NetBridge {
       return r === true ? ctx.newNumber(1) : ctx.newString(JSON.stringify(r));
     });
     fn("end", ([h]) => void d.end(this.#handle(h)));
-    fn("destroy", ([h, reset]) => void d.destroy(this.#handle(h), a.bool(reset)));
+    fn("destroy", ([h, reset, out]) => {
+      const hh = this.#handle(h);
+      const r = a.bool(reset);
+      if (out === undefined) {
+        d.destroy(hh, r);
+        return undefined;
+      }
+      const c = d.counters(hh);
+      d.destroy(hh, r);
+      return this.#putCounters(out, c);
+    });
     fn("pause", ([h]) => void d.pause(this.#handle(h)));
     fn("resume", ([h]) => void d.resume(this.#handle(h)));
     fn("setTimeout", ([h, ms]) => void d.setTimeout(this.#handle(h), a.int(ms, "ms", 0)));
     fn("setNoDelay", ([h, on]) => void d.setNoDelay(this.#handle(h), a.bool(on)));
     fn("setKeepAlive", ([h, on, delay]) => void d.setKeepAlive(this.#handle(h), a.bool(on), a.int(delay, "initialDelay", 0)));
     fn("ref", ([h, on]) => void d.ref(this.#refState(h, on), a.bool(on)));
-    fn("counters", ([h, out]) => {
-      const c = d.counters(this.#handle(h));
-      // into the guest's 24-byte buffer where it lies (no JSON to make and parse), when the heap reader is on
-      const direct = out !== undefined && a.heap !== null ? a.heap.bytes(out.value as unknown as number) : null;
-      if (direct === null || direct.byteLength !== 24) return ctx.newString(JSON.stringify(c));
-      const view = new DataView(direct.buffer, direct.byteOffset, 24);
-      view.setFloat64(0, c.bytesRead, true);
-      view.setFloat64(8, c.bytesWritten, true);
-      view.setFloat64(16, c.bufferSize, true);
-      return undefined;
-    });
+    fn("counters", ([h, out]) => this.#putCounters(out, d.counters(this.#handle(h))));
     fn("socketInfo", ([h]) => ctx.newString(JSON.stringify(d.socketInfo(this.#handle(h)))));
     fn("serverClose", ([h]) => void d.serverClose(this.#handle(h)));
     fn("serverAddress", ([h]) => ctx.newString(JSON.stringify(d.serverAddress(this.#handle(h)) ?? null)));
