@@ -6,6 +6,7 @@
  * keeps privately (its handle, its context) as arguments.
  */
 import type { Duplex } from "node:stream";
+import type { Backend, SocketCounters } from "../host/backend.ts";
 import type { NetContext } from "./context.ts";
 import { AbortError, ERR_INVALID_ARG_VALUE, ERR_MISSING_ARGS, exceptionWithHostPort } from "./errors.ts";
 import { kNormalized, normalizeArgs } from "./netargs.ts";
@@ -158,4 +159,12 @@ export function destroySoon(self: Duplex): void {
   if (self.writable) self.end();
   if (self.writableFinished) self.destroy();
   else self.once("finish", self.destroy);
+}
+
+/** The handle's counters, then the handle destroyed: in one call where the backend has one. */
+export function destroyCounted(backend: Backend, h: number, reset: boolean): SocketCounters {
+  if (backend.destroyCounted !== undefined) return backend.destroyCounted(h, reset);
+  const counters = backend.counters(h);
+  backend.destroy(h, reset);
+  return counters;
 }

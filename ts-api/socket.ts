@@ -37,6 +37,7 @@ import {
   connectAlready,
   connectArgs,
   connectErrorNT,
+  destroyCounted,
   destroySoon,
   readyState,
   requirePortOrPath,
@@ -559,12 +560,7 @@ export class SocketBase extends Duplex implements HandleOwner {
       this.#flags &= ~F_RESETTING;
       this.#flags |= F_DESTROYING;
       process.nextTick(clearDestroying, this);
-      if (backend.destroyCounted !== undefined) {
-        this.#final = backend.destroyCounted(h, reset);
-      } else {
-        this.#final = backend.counters(h);
-        backend.destroy(h, reset);
-      }
+      this.#final = destroyCounted(backend, h, reset);
       cb(err);
     } else {
       cb(err);
