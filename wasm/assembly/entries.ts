@@ -176,6 +176,20 @@ export class Ends {
   localPort: u16 = 0;
   peerFamily: u8 = 0;
   localFamily: u8 = 0;
+
+  setPeer(hi: u64, lo: u64, port: i32, family: i32): void {
+    this.peerHi = hi;
+    this.peerLo = lo;
+    this.peerPort = <u16>port;
+    this.peerFamily = <u8>family;
+  }
+
+  setLocal(hi: u64, lo: u64, port: i32, family: i32): void {
+    this.localHi = hi;
+    this.localLo = lo;
+    this.localPort = <u16>port;
+    this.localFamily = <u8>family;
+  }
 }
 
 // ---- servers -----------------------------------------------------------------------

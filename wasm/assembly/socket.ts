@@ -78,13 +78,7 @@ export function socketAccepted(srv: Server, p: usize, family: i32, port: i32): S
   s.state = SockState.Open; // birth state of accepted sockets (STATES.md)
   s.server = srv.handle;
   if (tableAdd(s) == 0) return null;
-  if (p != 0) {
-    const e = s.endsOrNew();
-    e.peerHi = loadHi(p);
-    e.peerLo = loadLo(p);
-    e.peerPort = <u16>port;
-    e.peerFamily = <u8>family;
-  }
+  if (p != 0) s.endsOrNew().setPeer(loadHi(p), loadLo(p), port, family);
   countSocket(1);
   return s;
 }
@@ -156,11 +150,7 @@ export function connectAddress(s: Socket, p: usize, family: i32, port: i32): Cod
   const hi = loadHi(p);
   const lo = loadLo(p);
   if (!policy.allowAddress(policy.SET_CONNECT, hi, lo, port, false)) return Code.PolicyDenied;
-  const e = s.endsOrNew();
-  e.peerHi = hi;
-  e.peerLo = lo;
-  e.peerPort = <u16>port;
-  e.peerFamily = <u8>family;
+  s.endsOrNew().setPeer(hi, lo, port, family);
   setState(s, SockState.Connecting);
   evPush(Ev.IoConnect, s.handle, 0, 0);
   return Code.Ok;
@@ -179,9 +169,7 @@ export function connectPath(s: Socket, p: usize, len: i32): Code {
 export function onResolved(s: Socket, p: usize, family: i32): Code {
   if (s.state != SockState.Resolving) return Code.InvalidState;
   const e = s.ends!; // connectName gave it the port
-  e.peerHi = loadHi(p);
-  e.peerLo = loadLo(p);
-  e.peerFamily = <u8>family;
+  e.setPeer(loadHi(p), loadLo(p), e.peerPort, family);
   if (!policy.allowAddress(policy.SET_CONNECT, e.peerHi, e.peerLo, e.peerPort, s.nameAllowed)) {
     evPush(Ev.Error, s.handle, Code.PolicyDenied, 0);
     destroy(s, false, true);
@@ -196,13 +184,7 @@ export function onResolved(s: Socket, p: usize, family: i32): Code {
 /** p: the local address (16 bytes, checked by the caller), or 0 when unknown. */
 export function onConnected(s: Socket, p: usize, family: i32, port: i32, now: f64): Code {
   if (s.state != SockState.Connecting) return Code.InvalidState;
-  if (p != 0) {
-    const e = s.endsOrNew();
-    e.localHi = loadHi(p);
-    e.localLo = loadLo(p);
-    e.localPort = <u16>port;
-    e.localFamily = <u8>family;
-  }
+  if (p != 0) s.endsOrNew().setLocal(loadHi(p), loadLo(p), port, family);
   setState(s, SockState.Open);
   touch(s, now);
   evPush(Ev.Connect, s.handle, 0, 0);
