@@ -46,7 +46,7 @@ class Output extends EventEmitter {
     const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
     host.print(this.fd, text);
     const done = typeof encoding === "function" ? encoding : cb;
-    if (typeof done === "function") loop.nextTick(done as () => void);
+    if (typeof done === "function") loop.queueTick(done as () => void, 0, undefined, undefined);
     return true;
   }
   end(): void {}

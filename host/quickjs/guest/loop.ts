@@ -24,10 +24,10 @@ export interface Loop {
   clearInterval(t: unknown): void;
   clearImmediate(t: unknown): void;
   queueMicrotask(fn: () => void): void;
-  nextTick(fn: Fn, ...args: unknown[]): void;
   /**
-   * nextTick with its arguments spelled out: `argc` is 0, 1 or 2 with the
-   * arguments in `a` and `b`, or ARGS_ARRAY with all of them as an array in `a`.
+   * process.nextTick's queue (globals.ts), the arguments spelled out: `argc` is
+   * 0, 1 or 2 with the arguments in `a` and `b`, or ARGS_ARRAY with all of them
+   * as an array in `a`.
    */
   queueTick(fn: Fn, argc: number, a: unknown, b: unknown): void;
   /** run `fn` as one host callback: errors go to `uncaught`, then the tick queue is drained */
@@ -304,12 +304,6 @@ class LoopImpl implements Loop {
         this.#uncaught(err);
       }
     });
-  }
-
-  nextTick(fn: Fn, ...args: unknown[]): void {
-    const n = args.length;
-    if (n <= 2) this.queueTick(fn, n, args[0], args[1]);
-    else this.queueTick(fn, ARGS_ARRAY, args, undefined);
   }
 
   queueTick(fn: Fn, argc: number, a: unknown, b: unknown): void {
