@@ -242,15 +242,19 @@ export class Sandbox {
     const ctx = this.#ctx;
     const caller = this.#caller;
     let ret = 0;
+    // a copy of `args` only when a number needs a handle (a timer's `now`, or no EntryCaller)
     let made: QuickJSHandle[] | null = null;
-    const list: CallArg[] = [];
-    for (const a of args) {
+    let list = args;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
       if (typeof a === "number" && (caller === null || !isInt32(a))) {
+        if (made === null) {
+          made = [];
+          list = args.slice();
+        }
         const h = ctx.newNumber(a);
-        (made ??= []).push(h);
-        list.push(h);
-      } else {
-        list.push(a);
+        made.push(h);
+        (list as CallArg[])[i] = h;
       }
     }
     this.#deadline = Date.now() + this.#opts.cpuBudgetMs;
