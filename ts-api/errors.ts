@@ -306,6 +306,13 @@ export function ERR_STREAM_DESTROYED(method: string): NodeError {
   return new NodeError("ERR_STREAM_DESTROYED", `Cannot call ${method} after a stream was destroyed`);
 }
 
+/** Node's message: the value's constructor name, else its type. */
+export function ERR_INVALID_RETURN_VALUE(input: string, name: string, value: unknown): NodeError {
+  const ctor = (value as { constructor?: { name?: unknown } } | null | undefined)?.constructor?.name;
+  const type = ctor ? `instance of ${String(ctor)}` : `type ${typeof value}`;
+  return new NodeTypeError("ERR_INVALID_RETURN_VALUE", `Expected ${input} to be returned from the "${name}" function but got ${type}.`);
+}
+
 export function ERR_METHOD_NOT_IMPLEMENTED(method: string): NodeError {
   return new NodeError("ERR_METHOD_NOT_IMPLEMENTED", `The ${method} method is not implemented`);
 }

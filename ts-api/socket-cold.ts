@@ -5,6 +5,7 @@
  */
 import type { ConnectTcp } from "../host/backend.ts";
 import type { Attempts } from "./socket-connect.ts";
+import type { UserReader } from "./socket-onread.ts";
 
 type Cb = (err?: Error | null) => void;
 
@@ -30,4 +31,6 @@ export class Cold {
   /** a write held back until the connection (Node's _pendingData / _pendingEncoding) */
   pendingData: unknown = null;
   pendingEncoding = "";
+  /** the `onread` option's reader (Node: kBuffer, kBufferCb, kBufferGen) */
+  reader: UserReader | null = null;
 }

@@ -1,7 +1,7 @@
 /**
  * Write-side helpers of `net.Socket` that need none of its private state:
- * counting the bytes still queued (for `bytesWritten`, as Node counts them)
- * and Node's writeAfterFIN.
+ * counting the bytes still queued (for `bytesWritten`, as Node counts them),
+ * write()'s return value as Node decides it, and Node's writeAfterFIN.
  */
 import { Buffer } from "node:buffer";
 
@@ -33,6 +33,32 @@ export function queuedBytes(buffered: WriteReq[], pendingData: unknown, pendingE
       : (pendingData as Uint8Array).byteLength;
   }
   return bytes;
+}
+
+/** The parts of a Writable's state that write() reads (node:stream and readable-stream alike). */
+interface WriteState {
+  length: number;
+  highWaterMark: number;
+  errored: unknown;
+  destroyed: boolean;
+  needDrain: boolean;
+}
+
+/**
+ * After a write() the Duplex answered false: whether Node would have answered
+ * true. Node (lib/internal/streams/writable.js, v20+) reads the buffered length
+ * after _write, so a write the backend completed at once returns true and asks
+ * for no 'drain'. readable-stream 4 (the guest's Duplex) reads it before, so
+ * every write of highWaterMark bytes or more would return false and bring a
+ * 'drain'. On node:stream this changes nothing.
+ */
+export function writtenAtOnce(s: object): boolean {
+  const state = (s as { _writableState: WriteState })._writableState;
+  if ((state.length < state.highWaterMark || state.length === 0) && !state.errored && !state.destroyed) {
+    state.needDrain = false;
+    return true;
+  }
+  return false;
 }
 
 /** Node: without allowHalfOpen, writing after the peer's FIN is EPIPE. */

@@ -29,7 +29,8 @@ import { isIP } from "./ip.ts";
 import { Attempts, customLookup, lookupRequest, tcpRequest } from "./socket-connect.ts";
 import type { Address } from "./socket-connect.ts";
 import { Cold } from "./socket-cold.ts";
-import { queuedBytes, writeAfterFIN } from "./socket-write.ts";
+import { userReader } from "./socket-onread.ts";
+import { queuedBytes, writeAfterFIN, writtenAtOnce } from "./socket-write.ts";
 import type { WriteReq } from "./socket-write.ts";
 import {
   addAbortSignal,
@@ -53,14 +54,6 @@ export { normalizeArgs };
 
 type Cb = (err?: Error | null) => void;
 
-/** The parts of a Writable's state that write() reads (node:stream and readable-stream alike). */
-interface WriteState {
-  length: number;
-  highWaterMark: number;
-  errored: unknown;
-  destroyed: boolean;
-  needDrain: boolean;
-}
 type Listener = (...args: any[]) => void;
 
 let clearDestroying: (s: SocketBase) => void;
@@ -184,7 +177,13 @@ export class SocketBase extends Duplex implements HandleOwner {
       throw ERR_NOT_SUPPORTED("net.Socket option 'fd'");
     }
     if (opts.handle !== undefined) throw ERR_NOT_SUPPORTED("net.Socket option 'handle'");
-    if (opts.onread != null) throw ERR_NOT_SUPPORTED("net.Socket option 'onread'");
+    if (opts.onread != null) {
+      this.#c().reader = userReader(this, opts.onread, {
+        live: () => this.#h !== 0 && !this.connecting,
+        stop: () => this.#readStop(),
+        resume: () => this.#readResume(),
+      });
+    }
     if (opts.noDelay) this.#flags |= F_NO_DELAY;
     if (opts.keepAlive) this.#flags |= F_KEEP_ALIVE;
     const keepAliveDelay = ~~(opts.keepAliveInitialDelay / 1000);
@@ -216,6 +215,7 @@ export class SocketBase extends Duplex implements HandleOwner {
     const pipe = !!path;
     if (cb !== null) this.once("connect", cb);
     this.#flags |= F_CONNECT_STARTED;
+    this.#cold?.reader?.start();
     if (pipe) {
       validateString(path, "options.path");
       this.connecting = true;
@@ -329,10 +329,9 @@ export class SocketBase extends Duplex implements HandleOwner {
       case BEv.Data: {
         const buf = asBuffer(a);
         this.#read += buf.length;
-        if (!this.push(buf) && (this.#flags & F_READ_PAUSED) === 0 && this.#h !== 0) {
-          this.#flags |= F_READ_PAUSED;
-          this.#ctx.backend.pause(this.#h);
-        }
+        const reader = this.#cold === null ? null : this.#cold.reader;
+        if (reader !== null) reader.data(buf);
+        else if (!this.push(buf)) this.#readStop();
         return;
       }
       case BEv.Written: {
@@ -374,9 +373,11 @@ export class SocketBase extends Duplex implements HandleOwner {
         this.emit("connect");
         this.emit("ready");
         if (!this.isPaused()) this.read(0);
+        else if (cold !== null && cold.reader !== null) cold.reader.pause();
         return;
       }
       case BEv.End:
+        if (this.#cold !== null && this.#cold.reader !== null && !this.#cold.reader.end()) return;
         this.push(null);
         this.read(0);
         return;
@@ -444,8 +445,21 @@ export class SocketBase extends Duplex implements HandleOwner {
   override _read(_n: number): void {
     // Before the connection there is nothing to resume: reads start flowing at
     // BEv.Connect (Node waits for 'connect' with a listener; this saves one per socket).
-    if (this.#h === 0 || this.connecting) return;
-    if ((this.#flags & F_READ_PAUSED) !== 0) {
+    // With `onread`, read(), resume() and pause() start and stop reading instead.
+    if (this.#h === 0 || this.connecting || (this.#cold !== null && this.#cold.reader !== null)) return;
+    this.#readResume();
+  }
+
+  /** Stops the backend's reads: the stream's buffer is full, or `onread` stopped reading. */
+  #readStop(): void {
+    if ((this.#flags & F_READ_PAUSED) === 0 && this.#h !== 0) {
+      this.#flags |= F_READ_PAUSED;
+      this.#ctx.backend.pause(this.#h);
+    }
+  }
+
+  #readResume(): void {
+    if ((this.#flags & F_READ_PAUSED) !== 0 && this.#h !== 0) {
       this.#flags &= ~F_READ_PAUSED;
       this.#ctx.backend.resume(this.#h);
     }
@@ -591,18 +605,8 @@ export class SocketBase extends Duplex implements HandleOwner {
     if (this.writableEnded && this.readableEnded && !this.allowHalfOpen) {
       return writeAfterFIN(this, chunk, encoding, cb);
     }
-    if (super.write(chunk, encoding, cb)) return true;
-    // Node (lib/internal/streams/writable.js, v20+) reads the buffered length
-    // after _write: a write the backend completed at once returns true and asks
-    // for no 'drain'. readable-stream 4 (the guest's Duplex) reads it before, so
-    // every write of highWaterMark bytes or more would return false and bring a
-    // 'drain'. Decide as Node does; on node:stream this changes nothing.
-    const state = (this as unknown as { _writableState: WriteState })._writableState;
-    if ((state.length < state.highWaterMark || state.length === 0) && !state.errored && !state.destroyed) {
-      state.needDrain = false;
-      return true;
-    }
-    return false;
+    // write()'s answer as Node gives it (see writtenAtOnce)
+    return super.write(chunk, encoding, cb) || writtenAtOnce(this);
   }
 
   override end(data?: any, encoding?: any, cb?: any): this {

@@ -202,6 +202,24 @@ declare module "net" {
     callback: (err: NetError | null, address: string | LookupAddress[], family?: number) => void,
   ) => void;
 
+  /**
+   * The `onread` option: incoming bytes go into one buffer of the script's and to
+   * `callback`, instead of `'data'` events. `'end'`, `'error'` and `'close'` come as usual.
+   */
+  interface OnReadOpts {
+    /**
+     * The buffer every read goes into, or a function that returns one: it is called
+     * when the connect starts and again after every callback.
+     */
+    buffer: Uint8Array | (() => Uint8Array);
+    /**
+     * Called for every read of at most `buffer.length` bytes, with how many were
+     * written into `buffer`. Returning `false` stops reading until `resume()` or
+     * `read()`; the stream itself is not paused.
+     */
+    callback(bytesWritten: number, buffer: Uint8Array): boolean | void;
+  }
+
   /** Options of `new net.Socket()`. Passing `fd` throws ERR_NOT_SUPPORTED. */
   interface SocketConstructorOpts {
     /** Keep the writable side open after the peer ended (default false). */
@@ -212,6 +230,8 @@ declare module "net" {
     writable?: boolean;
     /** Destroys the socket with an AbortError when aborted. */
     signal?: AbortSignal;
+    /** Read into a buffer of the script's instead of emitting `'data'` (see `OnReadOpts`). */
+    onread?: OnReadOpts;
   }
 
   /** Connect options shared by TCP and IPC. */
@@ -618,6 +638,7 @@ emit<E extends string | symbol>(event: Exclude<E, keyof ServerEvents>, ...args: 
     LookupAddress,
     LookupOptions,
     LookupFunction,
+    OnReadOpts,
     SocketConstructorOpts,
     ConnectOpts,
     TcpSocketConnectOpts,

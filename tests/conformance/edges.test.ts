@@ -387,28 +387,6 @@ describe("re-entrant calls from handlers", () => {
 });
 
 describe("less common options", () => {
-  diff("connect({ onread: { buffer, callback } }) delivers into the given buffer", async (net, ctx) => {
-    const srv = net.createServer((c) => ctx.track(c).end("onread payload"));
-    const port = await ctx.listen(srv);
-    const buf = Buffer.alloc(4);
-    const got: string[] = [];
-    const c = net.connect({
-      port,
-      host: H,
-      onread: {
-        buffer: buf,
-        callback: (n: number, b: Buffer) => {
-          got.push(b.toString("utf8", 0, n));
-          ctx.log("client", "onread", n, b === buf);
-        },
-      },
-    } as never);
-    ctx.watch("client", c, { events: ["data", "end", "close"] });
-    await once(c, "close");
-    ctx.log("client", "joined", got.join(""));
-    await closeServer(srv);
-  }, undefined, undefined, { allowNotSupported: true });
-
   diff("destroySoon() while connecting", async (net, ctx) => {
     const srv = net.createServer((c) => ctx.watch("server", c, { events: ["data", "end", "close"] }));
     const port = await ctx.listen(srv);

@@ -33,6 +33,7 @@ const cases: Array<[string, (impl: string) => string[]]> = [
   ["ipc.mjs", (impl) => [join(tmp, `${impl}.sock`)]],
   ["after-close.mjs", () => []],
   ["backpressure.mjs", () => []],
+  ["onread.mjs", () => []],
 ];
 
 describe("guest scenarios match node:net", () => {
