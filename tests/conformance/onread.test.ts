@@ -6,9 +6,9 @@
  * log totals and hashes, since the kernel decides how much each read gets.
  */
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Server, Socket } from "node:net";
-import { checkLeaks, delay, diff, leakBaseline, names, once, type Ctx, type Net } from "./harness.ts";
+import { checkLeaks, delay, diff, leakBaseline, names, once, wasockNet, type Ctx, type Net } from "./harness.ts";
 
 beforeAll(leakBaseline);
 afterAll(checkLeaks);
@@ -181,6 +181,38 @@ describe("onread", () => {
     }
     await closeServer(srv);
   }, (t) => expect(names(t, "client").filter((n) => n === "data")).toHaveLength(3));
+
+  diff("a buffer function that later returns no Uint8Array: the previous buffer is used again", async (net, ctx) => {
+    const { srv, port } = await sender(net, ctx, "abcdefghij");
+    let gens = 0;
+    const first = Buffer.alloc(3);
+    const c = onreadClient(net, port, {
+      buffer: () => (++gens === 1 ? first : null),
+      callback: (n: number, b: Buffer) => ctx.log("client", "onread", n, b === first, b.toString("utf8", 0, n)),
+    });
+    ctx.watch("client", c, { events: EVENTS });
+    await once(c, "close");
+    ctx.log("client", "buffers", gens);
+    await closeServer(srv);
+  }, (t) => expect(names(t, "client").filter((n) => n === "onread")).toHaveLength(4));
+
+  it("a buffer function whose first answer is no Uint8Array: ERR_INVALID_RETURN_VALUE, not lost bytes (Node passes `true`)", async () => {
+    const net = await wasockNet();
+    const srv = net.createServer((c) => {
+      c.on("error", () => {});
+      c.end("lost?");
+    });
+    await new Promise<void>((r) => srv.listen(0, H, r));
+    const calls: number[] = [];
+    const c = net.connect({ port: (srv.address() as { port: number }).port, host: H,
+      onread: { buffer: () => 5, callback: (n: number) => calls.push(n) } } as never);
+    const [err] = (await once(c, "error")) as [Error & { code: string }];
+    expect(err.code).toBe("ERR_INVALID_RETURN_VALUE");
+    expect(err.message).toBe('Expected Uint8Array to be returned from the "onread.buffer" function but got instance of Number.');
+    expect(calls).toEqual([]);
+    await once(c, "close");
+    await closeServer(srv);
+  });
 
   diff("an empty buffer: the read fails with ENOBUFS", async (net, ctx) => {
     const { srv, port } = await sender(net, ctx, "no room");
