@@ -6,9 +6,10 @@
  * keeps privately (its handle, its context) as arguments.
  */
 import type { Duplex } from "node:stream";
-import type { Backend, SocketCounters } from "../host/backend.ts";
+import type { Backend, ErrorInfo, SocketCounters } from "../host/backend.ts";
 import type { NetContext } from "./context.ts";
 import { AbortError, ERR_INVALID_ARG_VALUE, ERR_MISSING_ARGS, exceptionWithHostPort } from "./errors.ts";
+import { isIP } from "./ip.ts";
 import { kNormalized, normalizeArgs } from "./netargs.ts";
 import type { NormalizedArgs } from "./netargs.ts";
 import { validateAbortSignal, validateFunction, validateNumber, validatePort } from "./validate.ts";
@@ -92,6 +93,8 @@ export function connectAlready(self: SocketLike, ctx: NetContext, h: number, opt
   const host = options.host || "localhost";
   process.nextTick(() => {
     if (self.destroyed || handle() !== h) return;
+    // internalConnect announces the attempt, then libuv answers EALREADY
+    if (isIP(host)) emitAttempt(self, host, port);
     const local = ctx.backend.socketInfo(h).local;
     const ex = exceptionWithHostPort(-114, "connect", host, port,
       local ? `${local.address}:${local.port}` : undefined, "EALREADY");
@@ -100,11 +103,12 @@ export function connectAlready(self: SocketLike, ctx: NetContext, h: number, opt
 }
 
 /** connect() again on a connected socket: node:net reconnects the same handle; the connection stays, 'connect' comes again. */
-export function connectAgain(self: SocketLike, cb: Listener | null): void {
+export function connectAgain(self: SocketLike, options: Record<string, any>, cb: Listener | null): void {
   if (cb !== null) self.once("connect", cb);
   self.connecting = true;
   process.nextTick(() => {
     if (self.destroyed || !self.connecting) return;
+    if (isIP(options.host)) emitAttempt(self, options.host, Number(options.port));
     self.connecting = false;
     self.emit("connect");
     self.emit("ready");
@@ -114,6 +118,36 @@ export function connectAgain(self: SocketLike, cb: Listener | null): void {
 /** A connect refused or failed before the socket had a handle: its error, on the next tick. */
 export function connectErrorNT(self: Duplex, err: Error): void {
   self.destroy(err);
+}
+
+/**
+ * Node's internalConnect announces the connect it starts: 'connectionAttempt'
+ * with the address, the port and the address's family.
+ */
+export function emitAttempt(self: Duplex & { connecting: boolean }, address: string, port: unknown): void {
+  if (self.connecting) self.emit("connectionAttempt", address, port, isIP(address));
+}
+
+/**
+ * emitAttempt() on the tick after connect() to an IP, where Node's
+ * lookupAndConnect calls internalConnect. Two arguments, so the guest's
+ * nextTick makes no array; with no listener (the common case) it emits nothing.
+ */
+export function attemptNT(self: Duplex & { connecting: boolean }, req: { host: string; port: unknown }): void {
+  // listenerCount() without its call: node:events and the events package both keep _events
+  const events = (self as unknown as { _events?: Record<string, unknown> })._events;
+  if (events !== undefined && events.connectionAttempt !== undefined) emitAttempt(self, req.host, req.port);
+}
+
+/**
+ * A connect that started failed (Node's afterConnect): no longer connecting,
+ * 'connectionAttemptFailed' with the address, port and family (none for a
+ * pipe), then the caller destroys the socket with `ex`.
+ */
+export function attemptFailed(self: SocketLike, info: ErrorInfo, ex: Error): void {
+  self.connecting = false;
+  const family = info.address === undefined ? 0 : isIP(info.address);
+  self.emit("connectionAttemptFailed", info.address, info.port, family === 0 ? undefined : family, ex);
 }
 
 /** The constructor's `signal` option: abort destroys the socket. */

@@ -34,12 +34,15 @@ import { queuedBytes, writeAfterFIN, writtenAtOnce } from "./socket-write.ts";
 import type { WriteReq } from "./socket-write.ts";
 import {
   addAbortSignal,
+  attemptFailed,
+  attemptNT,
   connectAgain,
   connectAlready,
   connectArgs,
   connectErrorNT,
   destroyCounted,
   destroySoon,
+  emitAttempt,
   readyState,
   requirePortOrPath,
   STREAM_DEFAULTS,
@@ -202,7 +205,7 @@ export class SocketBase extends Duplex implements HandleOwner {
       // node:net uses the same handle again (socket-public.ts): EALREADY while it
       // connects, else the connection stays and 'connect' comes again.
       if (this.connecting && !options.path) connectAlready(this, this.#ctx, this.#h, options, cb, () => this.#h);
-      else connectAgain(this, cb);
+      else connectAgain(this, options, cb);
       return this;
     }
     if (this.destroyed) {
@@ -220,11 +223,13 @@ export class SocketBase extends Duplex implements HandleOwner {
       validateString(path, "options.path");
       this.connecting = true;
       this.#c().path = path;
-      this.#start(this.#ctx.backend.connectIpc({
+      const started = this.#start(this.#ctx.backend.connectIpc({
         path,
         allowHalfOpen: this.allowHalfOpen,
         timeout: this.#cold?.pendingTimeout || undefined,
       }));
+      // Node announces a pipe's connect from within connect()
+      if (started) this.emit("connectionAttempt", path, undefined, undefined);
     } else {
       this.#lookupAndConnect(options);
     }
@@ -234,13 +239,19 @@ export class SocketBase extends Duplex implements HandleOwner {
   #lookupAndConnect(options: Record<string, any>): void {
     const flags = this.#flags;
     const cold = this.#cold;
+    if (cold !== null) cold.lookupPort = undefined;
     const req = tcpRequest(options, this.#ctx, this.allowHalfOpen, (flags & F_NO_DELAY) !== 0,
       (flags & F_KEEP_ALIVE) !== 0, cold === null ? 0 : cold.keepAliveDelay, cold === null ? 0 : cold.pendingTimeout);
     const host = req.host;
     this.connecting = true;
+    const binds = Boolean(req.localAddress || req.localPort);
+    if (binds || cold !== null) this.#c().binding(binds);
     if (isIP(host)) {
       req.resolved = true;
-      this.#start(this.#ctx.backend.connectTcp(req));
+      if (!this.#start(this.#ctx.backend.connectTcp(req))) return;
+      // Node binds there too (address() while connecting tells)
+      if (binds) process.nextTick(() => this.#cold!.bound());
+      process.nextTick(attemptNT, this, req);
       return;
     }
     const family = lookupRequest(options, req);
@@ -252,6 +263,9 @@ export class SocketBase extends Duplex implements HandleOwner {
         req.multi = true;
         this.#c().multi = { req, family, options };
       }
+      // When the host resolves and connects, 'connectionAttempt' follows its 'lookup'
+      // (several addresses come back as BEv.Resolved instead, with no 'lookup').
+      this.#c().lookupPort = req.port;
       this.#start(this.#ctx.backend.connectTcp(req));
       return;
     }
@@ -278,7 +292,11 @@ export class SocketBase extends Duplex implements HandleOwner {
   #customLookup(lookup: Function, host: string, req: ConnectTcp, family: unknown,
     options: Record<string, any>): void {
     customLookup(this, lookup, host, req, family, options, {
-      connect: (r) => this.#start(this.#ctx.backend.connectTcp(r)),
+      connect: (r) => {
+        if (!this.#start(this.#ctx.backend.connectTcp(r))) return;
+        this.#cold?.bound();
+        emitAttempt(this, r.host, r.port);
+      },
       connectMultiple: (list) => this.#connectMultiple(list, req),
       fail: (err) => process.nextTick(connectErrorNT, this, err),
     });
@@ -311,15 +329,19 @@ export class SocketBase extends Duplex implements HandleOwner {
     this.#ctx.backend.destroy(h, false);
   }
 
-  /** Takes the backend's answer to a connect: a handle, or an error to emit on the next tick. */
-  #start(res: number | ErrorInfo): void {
+  /**
+   * Takes the backend's answer to a connect: a handle (true), or an error to
+   * emit on the next tick (false; a connect the host refused is no attempt).
+   */
+  #start(res: number | ErrorInfo): boolean {
     if (typeof res === "number") {
       this.#h = res;
       this.#ctx.owners.set(res, this);
       if ((this.#flags & F_REFED) === 0) this.#ctx.backend.ref(res, false);
-      return;
+      return true;
     }
     process.nextTick(connectErrorNT, this, errorFromInfo(res));
+    return false;
   }
 
   // ---- backend events ------------------------------------------------------
@@ -351,6 +373,9 @@ export class SocketBase extends Duplex implements HandleOwner {
         if (err && this.connecting) {
           this.#flags |= F_ERROR_GIVEN;
           process.nextTick(connectErrorNT, this, err);
+        } else if (!err && this.#cold !== null && this.#cold.lookupPort !== undefined) {
+          this.#cold.bound();
+          emitAttempt(this, b as string, this.#cold.lookupPort);
         }
         return;
       }
@@ -368,6 +393,7 @@ export class SocketBase extends Duplex implements HandleOwner {
           cold.multi = null;
         }
         this.connecting = false;
+        if (cold !== null) cold.binding(false);
         // addresses come with the event, or lazily from backend.socketInfo()
         this.#info = (a as SocketInfo | undefined) ?? null;
         this.emit("connect");
@@ -398,7 +424,9 @@ export class SocketBase extends Duplex implements HandleOwner {
         }
         if ((this.#flags & F_ERROR_GIVEN) !== 0 || this.destroyed) return;
         this.#flags |= F_ERROR_GIVEN;
-        this.destroy(errorFromInfo(a as ErrorInfo));
+        const ex = errorFromInfo(a as ErrorInfo);
+        if (this.connecting && (a as ErrorInfo).syscall === "connect") attemptFailed(this, a as ErrorInfo, ex);
+        this.destroy(ex);
         return;
       }
       case BEv.Close: {
@@ -698,6 +726,7 @@ export class SocketBase extends Duplex implements HandleOwner {
 
   address(): { address?: string; family?: string; port?: number } {
     if (this.#h === 0) return {};
+    if (this.connecting) return this.#cold === null ? {} : this.#cold.localWhileConnecting(this.#ctx.backend, this.#h);
     return this.#socketInfo()?.local ?? {};
   }
 

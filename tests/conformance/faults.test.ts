@@ -197,7 +197,7 @@ describe("faults", () => {
     await once(c, "timeout");
     c.destroy();
     await once(c, "close");
-  }, (t) => expect(names(t, "client")).toEqual(["timeout", "@timeout", "close", "@close"]));
+  }, (t) => expect(names(t, "client")).toEqual(["connectionAttempt", "@connectionAttempt", "timeout", "@timeout", "close", "@close"]));
 
   diff("connect timeout via setTimeout() before connect", async (net, ctx) => {
     const { port } = await spawnPeer(ctx, "blocked");

@@ -71,6 +71,9 @@ const SOCKET_PROPS = [
 
 export const ALL_SOCKET_EVENTS = [
   "lookup",
+  "connectionAttempt",
+  "connectionAttemptFailed",
+  "connectionAttemptTimeout",
   "connect",
   "ready",
   "data",

@@ -24,6 +24,8 @@ probe.listen(0, "127.0.0.1", () => {
   const port = probe.address().port;
   probe.close(() => {
     const c = net.connect(port, "127.0.0.1");
+    c.on("connectionAttempt", (address, p, family) => console.log("attempt", address, p === port, family));
+    c.on("connectionAttemptFailed", (address, p, family, e) => console.log("attempt failed", address, p === port, family, e.code, c.connecting));
     c.on("error", (e) => console.log("refused", show(e)));
     c.on("close", (hadError) => {
       console.log("close", hadError);

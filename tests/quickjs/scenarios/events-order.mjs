@@ -29,6 +29,7 @@ srv.listen(0, "127.0.0.1", () => {
   const c = net.connect(port, "127.0.0.1");
   client.push(`connecting=${c.connecting} pending=${c.pending} readyState=${c.readyState}`);
   c.on("lookup", (err, address, family) => client.push(`lookup ${err} ${address} ${family}`));
+  c.on("connectionAttempt", (address, p, family) => client.push(`connectionAttempt ${address} ${p === port} ${family} connecting=${c.connecting}`));
   c.on("connect", () => {
     client.push(`connect readyState=${c.readyState} remotePort=${c.remotePort === port} remoteAddress=${c.remoteAddress}`);
     c.write("hello", () => client.push("write cb"));
