@@ -122,10 +122,12 @@ export function connectErrorNT(self: Duplex, err: Error): void {
 
 /**
  * Node's internalConnect announces the connect it starts: 'connectionAttempt'
- * with the address, the port and the address's family.
+ * with the address, the port and the address's family (a pipe: its path, no
+ * port, no family).
  */
 export function emitAttempt(self: Duplex & { connecting: boolean }, address: string, port: unknown): void {
-  if (self.connecting) self.emit("connectionAttempt", address, port, isIP(address));
+  const family = isIP(address);
+  if (self.connecting) self.emit("connectionAttempt", address, port, family === 0 ? undefined : family);
 }
 
 /**

@@ -100,6 +100,8 @@ const F_BACKEND_CLOSED = 1 << 8;
 const F_BACKEND_HAD_ERROR = 1 << 9;
 /** an error was already emitted for this connect attempt (lookup failure) */
 const F_ERROR_GIVEN = 1 << 10;
+/** this connect announced its attempt ('connectionAttempt'), so a failure is a failed attempt */
+const F_ATTEMPTED = 1 << 11;
 
 export class SocketBase extends Duplex implements HandleOwner {
   connecting = false;
@@ -217,7 +219,7 @@ export class SocketBase extends Duplex implements HandleOwner {
     const path = options.path;
     const pipe = !!path;
     if (cb !== null) this.once("connect", cb);
-    this.#flags |= F_CONNECT_STARTED;
+    this.#flags = (this.#flags | F_CONNECT_STARTED) & ~F_ATTEMPTED;
     this.#cold?.reader?.start();
     if (pipe) {
       validateString(path, "options.path");
@@ -229,7 +231,7 @@ export class SocketBase extends Duplex implements HandleOwner {
         timeout: this.#cold?.pendingTimeout || undefined,
       }));
       // Node announces a pipe's connect from within connect()
-      if (started) this.emit("connectionAttempt", path, undefined, undefined);
+      if (started) this.#attempted(path, undefined);
     } else {
       this.#lookupAndConnect(options);
     }
@@ -251,6 +253,7 @@ export class SocketBase extends Duplex implements HandleOwner {
       if (!this.#start(this.#ctx.backend.connectTcp(req))) return;
       // Node binds there too (address() while connecting tells)
       if (binds) process.nextTick(() => this.#cold!.bound());
+      this.#flags |= F_ATTEMPTED;
       process.nextTick(attemptNT, this, req);
       return;
     }
@@ -295,7 +298,7 @@ export class SocketBase extends Duplex implements HandleOwner {
       connect: (r) => {
         if (!this.#start(this.#ctx.backend.connectTcp(r))) return;
         this.#cold?.bound();
-        emitAttempt(this, r.host, r.port);
+        this.#attempted(r.host, r.port);
       },
       connectMultiple: (list) => this.#connectMultiple(list, req),
       fail: (err) => process.nextTick(connectErrorNT, this, err),
@@ -327,6 +330,12 @@ export class SocketBase extends Duplex implements HandleOwner {
     this.#h = 0;
     this.#ctx.owners.delete(h);
     this.#ctx.backend.destroy(h, false);
+  }
+
+  /** Node's internalConnect announces the connect it starts ('connectionAttempt'). */
+  #attempted(address: string, port: unknown): void {
+    this.#flags |= F_ATTEMPTED;
+    emitAttempt(this, address, port);
   }
 
   /**
@@ -375,7 +384,7 @@ export class SocketBase extends Duplex implements HandleOwner {
           process.nextTick(connectErrorNT, this, err);
         } else if (!err && this.#cold !== null && this.#cold.lookupPort !== undefined) {
           this.#cold.bound();
-          emitAttempt(this, b as string, this.#cold.lookupPort);
+          this.#attempted(b as string, this.#cold.lookupPort);
         }
         return;
       }
@@ -425,7 +434,10 @@ export class SocketBase extends Duplex implements HandleOwner {
         if ((this.#flags & F_ERROR_GIVEN) !== 0 || this.destroyed) return;
         this.#flags |= F_ERROR_GIVEN;
         const ex = errorFromInfo(a as ErrorInfo);
-        if (this.connecting && (a as ErrorInfo).syscall === "connect") attemptFailed(this, a as ErrorInfo, ex);
+        // a failed connect() call, not a bind or a refusal before any attempt
+        if (this.connecting && (this.#flags & F_ATTEMPTED) !== 0 && (a as ErrorInfo).syscall === "connect") {
+          attemptFailed(this, a as ErrorInfo, ex);
+        }
         this.destroy(ex);
         return;
       }
