@@ -78,14 +78,14 @@ export let acceptSocket: (
   opts: object,
 ) => SocketBase;
 
-// SocketBase's booleans, as bits of its #flags: one field instead of eleven
+// SocketBase's booleans, as bits of its #flags: one field instead of twelve
 // per socket (memory on V8; on QuickJS every field is a property add).
 /** noDelay / keepAlive as the constructor or the setters asked, kept until a handle exists */
 const F_NO_DELAY = 1 << 0;
 const F_KEEP_ALIVE = 1 << 1;
 /** ref()'ed (the default) */
 const F_REFED = 1 << 2;
-/** reads are stopped at the backend because push() returned false */
+/** reads are stopped at the backend: push() returned false, or `onread` stopped reading */
 const F_READ_PAUSED = 1 << 3;
 /** set from destroy() until the next tick */
 const F_DESTROYING = 1 << 4;
