@@ -80,6 +80,8 @@ export class ServerBase extends EventEmitter implements HandleOwner {
       validateNumber(opts.highWaterMark, "options.highWaterMark");
       if (opts.highWaterMark < 0) opts.highWaterMark = undefined;
     }
+    // Node 22.13+: a silent no-op would let a script believe the addresses blocked
+    if (opts.blockList) throw ERR_NOT_SUPPORTED("net.Server option 'blockList'");
     this.allowHalfOpen = opts.allowHalfOpen || false;
     this.pauseOnConnect = !!opts.pauseOnConnect;
     this.noDelay = Boolean(opts.noDelay);

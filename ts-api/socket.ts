@@ -182,6 +182,8 @@ export class SocketBase extends Duplex implements HandleOwner {
       throw ERR_NOT_SUPPORTED("net.Socket option 'fd'");
     }
     if (opts.handle !== undefined) throw ERR_NOT_SUPPORTED("net.Socket option 'handle'");
+    // Node 22.13+: a silent no-op would let a script believe the addresses blocked
+    if (opts.blockList) throw ERR_NOT_SUPPORTED("net.Socket option 'blockList'");
     if (opts.onread != null) {
       this.#c().reader = userReader(this, opts.onread, {
         live: () => this.#h !== 0 && !this.connecting,

@@ -382,4 +382,17 @@ describe("listen on an inherited fd", () => {
     expect([mine.code, mine.syscall]).toEqual([theirs.code, theirs.syscall]);
     expect(() => net.createServer().listen({ _handle: {} } as never)).toThrow(expect.objectContaining({ code: "ERR_NOT_SUPPORTED" }));
   });
+
+  it("the blockList options (Node 22.13+) are not built: ERR_NOT_SUPPORTED, never a silent no-op", () => {
+    const blockList = new net.BlockList();
+    blockList.addAddress("127.0.0.1");
+    const notSupported = (what: string) => expect.objectContaining({ code: "ERR_NOT_SUPPORTED", message: expect.stringContaining(what) });
+    expect(() => net.connect({ port: 9, host: "127.0.0.1", blockList } as never)).toThrow(notSupported("net.Socket option 'blockList'"));
+    expect(() => new net.Socket({ blockList } as never)).toThrow(notSupported("net.Socket option 'blockList'"));
+    expect(() => net.createServer({ blockList } as never)).toThrow(notSupported("net.Server option 'blockList'"));
+    // a falsy blockList is no blockList, as Node reads it
+    const s = new net.Socket({ blockList: undefined } as never);
+    expect(s.destroyed).toBe(false);
+    s.destroy();
+  });
 });
