@@ -126,8 +126,13 @@ export function connectErrorNT(self: Duplex, err: Error): void {
  * port, no family).
  */
 export function emitAttempt(self: Duplex & { connecting: boolean }, address: string, port: unknown): void {
+  if (self.connecting) self.emit("connectionAttempt", address, port, addressType(address));
+}
+
+/** Node's req.addressType for the attempt events: 4 or 6 for an IP, none for a pipe's path. */
+function addressType(address: unknown): 4 | 6 | undefined {
   const family = isIP(address);
-  if (self.connecting) self.emit("connectionAttempt", address, port, family === 0 ? undefined : family);
+  return family === 0 ? undefined : family;
 }
 
 /**
@@ -148,8 +153,7 @@ export function attemptNT(self: Duplex & { connecting: boolean }, req: { host: s
  */
 export function attemptFailed(self: SocketLike, info: ErrorInfo, ex: Error): void {
   self.connecting = false;
-  const family = info.address === undefined ? 0 : isIP(info.address);
-  self.emit("connectionAttemptFailed", info.address, info.port, family === 0 ? undefined : family, ex);
+  self.emit("connectionAttemptFailed", info.address, info.port, addressType(info.address), ex);
 }
 
 /** The constructor's `signal` option: abort destroys the socket. */
