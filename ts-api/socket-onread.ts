@@ -150,20 +150,19 @@ export class UserReader {
   }
 
   #flush(): void {
-    const port = this.#port;
-    const s = this.#s;
+    // each step first checks that reading is still wanted (a callback may pause or destroy)
+    const wanted = (): boolean => this.#reading && this.#port.live() && !this.#s.destroyed;
     while (this.#held.length > 0) {
-      if (!this.#reading || !port.live() || s.destroyed) return;
-      if (!this.#deliver(this.#held.shift()!)) return;
+      if (!wanted() || !this.#deliver(this.#held.shift()!)) return;
     }
-    if (!this.#reading || !port.live() || s.destroyed) return;
+    if (!wanted()) return;
     if (this.#heldEnd) {
       this.#heldEnd = false;
-      s.push(null);
-      s.read(0);
+      this.#s.push(null);
+      this.#s.read(0);
       return;
     }
-    port.resume();
+    this.#port.resume();
   }
 
   /**
